@@ -1,0 +1,347 @@
+"""The `frontier` command line.
+
+Start-up stays fast: numpy and the engine are imported inside the command functions,
+never at module level.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import math
+import sys
+from collections.abc import Sequence
+
+from game import __version__
+
+PROG = "frontier"
+#: Parameter counts the capability scale covers (game.engine.scaling's grid).
+PARAMS_RANGE = (1e5, 1e22)
+
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("scaling", "compute-optimal model size, loss and capability for a FLOP budget or model"),
+    ("bench", "time the engine"),
+)
+
+# Options whose value is a positive number. Used to catch "--flops -1e24", which
+# argparse would otherwise misread as an unknown option.
+NUMERIC_OPTIONS = ("--flops", "--params", "--tokens")
+
+
+class UsageError(Exception):
+    """Bad input from the user: reported in one line, exit code 2."""
+
+    def __init__(self, message: str, hint: str = f"see '{PROG} --help'") -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+class _Parser(argparse.ArgumentParser):
+    """ArgumentParser whose errors are a single line, not a usage dump."""
+
+    def error(self, message: str):  # type: ignore[override]
+        raise UsageError(message, hint=f"see '{self.prog} --help'")
+
+
+def _number(text: str) -> float:
+    """Parse a positive, finite number such as 1e24, 3.5e25 or 70e9."""
+    try:
+        value = float(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a positive number such as 1e24 or 70e9, got {text!r}"
+        ) from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be greater than zero, got {text!r}")
+    return value
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _check_negative_values(argv: Sequence[str]) -> None:
+    for flag, value in itertools.pairwise(argv):
+        if flag in NUMERIC_OPTIONS and value.startswith("-") and _looks_numeric(value):
+            raise UsageError(
+                f"argument {flag}: must be greater than zero, got {value!r}",
+                hint=f"see '{PROG} scaling --help'",
+            )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="Frontier: a terminal strategy game about the economics of AI.",
+        epilog=f"Run '{PROG} COMMAND --help' for the options of one command.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+
+    helps = dict(COMMANDS)
+    scaling = sub.add_parser(
+        "scaling",
+        help=helps["scaling"],
+        description=(
+            "Chinchilla-style scaling. With --flops C: the compute-optimal parameters and "
+            "tokens for budget C, and the resulting loss and capability. With --params N "
+            "[--tokens D]: the loss and capability of that model (D defaults to the "
+            "compute-optimal tokens for N). Training FLOPs are 6*N*D."
+        ),
+        epilog=(
+            "examples:\n"
+            f"  {PROG} scaling --flops 1e24\n"
+            f"  {PROG} scaling --params 70e9 --tokens 1.4e12 --json\n"
+            f"  {PROG} scaling --flops 3.5e25 --law hoffmann"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    # Not required=True: argparse would then report a missing --flops before an
+    # unknown option. cmd_scaling checks that one of the two is given.
+    target = scaling.add_mutually_exclusive_group()
+    target.add_argument("--flops", type=_number, metavar="C", help="training FLOP budget")
+    target.add_argument("--params", type=_number, metavar="N", help="parameter count")
+    scaling.add_argument(
+        "--tokens",
+        type=_number,
+        metavar="D",
+        help="training tokens (only with --params; default: compute-optimal for N)",
+    )
+    scaling.add_argument(
+        "--law",
+        default="epoch",
+        metavar="LAW",
+        help="scaling-law fit: epoch (Besiroglu et al. 2024, default) or hoffmann (2022)",
+    )
+    scaling.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    scaling.set_defaults(func=cmd_scaling)
+
+    bench = sub.add_parser("bench", help=helps["bench"], description="Time the game engine.")
+    bench.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    bench.add_argument("--quick", action="store_true", help="run a shorter benchmark")
+    bench.set_defaults(func=cmd_bench)
+    return parser
+
+
+# ---------------------------------------------------------------------------- commands
+
+
+def cmd_home(args: argparse.Namespace) -> int:
+    width = max(len(name) for name, _ in COMMANDS)
+    lines = [
+        f"{PROG} {__version__}",
+        "The terminal UI has not landed yet. The engine is usable now from Python and",
+        "from these commands:",
+        "",
+        *(f"  {PROG} {name:<{width}}  {text}" for name, text in COMMANDS),
+        "",
+        f"Run '{PROG} --help' or '{PROG} COMMAND --help' for details.",
+    ]
+    print("\n".join(lines))
+    return 0
+
+
+def _si(count: float) -> str:
+    """70e9 -> '70B', a short reading next to the exact figure; '' outside 1e3..1e15."""
+    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if scale <= count < 1e15:
+            return f"{count / scale:.3g}{suffix}"
+    return ""
+
+
+def _count(value: float) -> str:
+    """70e9 -> '70B', 1e20 -> '1e20'."""
+    return _si(value) or _sci(value)
+
+
+def _sci(value: float) -> str:
+    """1e24 -> '1e24', 3.5e25 -> '3.5e25'."""
+    mantissa, _, exponent = f"{value:.3g}".partition("e")
+    return f"{mantissa}e{int(exponent)}" if exponent else mantissa
+
+
+def scaling_report(
+    *,
+    flops: float | None = None,
+    params: float | None = None,
+    tokens: float | None = None,
+    law: str = "epoch",
+) -> dict[str, float | str]:
+    """The numbers `frontier scaling` prints. Raises UsageError on bad input."""
+    import numpy as np
+
+    from game.engine import scaling as sc
+
+    try:
+        fit = sc.get_law(law.strip().lower())
+    except ValueError as exc:
+        raise UsageError(str(exc), hint=f"see '{PROG} scaling --help'") from None
+
+    if tokens is not None and tokens < 1:
+        raise UsageError(
+            f"argument --tokens: must be at least 1, got {_sci(tokens)}",
+            hint=f"see '{PROG} scaling --help'",
+        )
+    with np.errstate(all="ignore"):
+        if flops is not None:
+            n, d = sc.compute_optimal(flops, fit)
+        else:
+            n = params
+            d = tokens if tokens is not None else sc.optimal_tokens_for_params(params, fit)
+        n, d = float(n), float(d)
+        c = sc.TRAIN_FLOPS_PER_PARAM_TOKEN * n * d
+        value = float(sc.loss(n, d, fit))
+        cap = float(sc.capability_from_loss(value, fit))
+
+    # The capability scale covers compute-optimal models of 1e5 .. 1e22 parameters;
+    # outside that the numbers are meaningless (or overflow).
+    low, high = PARAMS_RANGE
+    if not (low <= n <= high and d >= 1 and all(map(math.isfinite, (c, value, cap)))):
+        with np.errstate(all="ignore"):
+            c_low, c_high = (
+                sc.TRAIN_FLOPS_PER_PARAM_TOKEN * p * float(sc.optimal_tokens_for_params(p, fit))
+                for p in PARAMS_RANGE
+            )
+        what = f"--flops {_sci(flops)}" if flops is not None else f"--params {_sci(params)}"
+        raise UsageError(
+            f"{what} is outside the range the model covers",
+            hint=f"use --params from {_sci(low)} to {_sci(high)} "
+            f"or --flops from about {_sci(c_low)} to {_sci(c_high)}",
+        )
+    return {
+        "flops": c,
+        "params": n,
+        "tokens": d,
+        "loss": value,
+        "capability": cap,
+        "level": sc.level_name(cap),
+    }
+
+
+def _scaling_table(report: dict[str, float | str], *, title: str) -> str:
+    n, d = float(report["params"]), float(report["tokens"])
+    rows = [
+        ("FLOPs", f"{float(report['flops']):.3e}", ""),
+        ("parameters", f"{n:.3e}", _si(n)),
+        ("tokens", f"{d:.3e}", _si(d)),
+        ("tokens/param", f"{d / n:.3g}", ""),
+        ("loss", f"{float(report['loss']):.4f}", ""),
+        ("capability", f"{float(report['capability']):.2f}", ""),
+        ("level", str(report["level"]), ""),
+    ]
+    label_w = max(len(r[0]) for r in rows)
+    value_w = max((len(r[1]) for r in rows if r[2]), default=0)
+    lines = [title]
+    for label, value, extra in rows:
+        line = f"  {label:<{label_w}}  {value:<{value_w}}"
+        if extra:
+            line += f"  ({extra})"
+        lines.append(line.rstrip())
+    return "\n".join(lines)
+
+
+def cmd_scaling(args: argparse.Namespace) -> int:
+    if args.flops is None and args.params is None:
+        raise UsageError(
+            "one of the arguments --flops --params is required",
+            hint=f"e.g. '{PROG} scaling --flops 1e24'",
+        )
+    if args.tokens is not None and args.params is None:
+        raise UsageError(
+            "argument --tokens: only allowed with --params",
+            hint="--flops already fixes the compute-optimal tokens",
+        )
+    report = scaling_report(flops=args.flops, params=args.params, tokens=args.tokens, law=args.law)
+    if args.json:
+        import json
+
+        print(json.dumps(report))
+        return 0
+    law = args.law.strip().lower()
+    if args.flops is not None:
+        title = f"Compute-optimal allocation for {_sci(args.flops)} FLOPs"
+    elif args.tokens is None:
+        title = f"Model with {_count(args.params)} parameters, compute-optimal tokens"
+    else:
+        title = f"Model with {_count(args.params)} parameters on {_count(args.tokens)} tokens"
+    title += f" ({law} law)"
+    print(_scaling_table(report, title=title))
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    import importlib
+
+    try:
+        bench = importlib.import_module("game.bench")
+    except ModuleNotFoundError as exc:
+        if exc.name != "game.bench":  # a dependency of game.bench is missing: report it
+            raise
+        print(f"{PROG}: error: the benchmark (game.bench) is not available yet", file=sys.stderr)
+        return 1
+    run = getattr(bench, "main", None)
+    if not callable(run):
+        print(f"{PROG}: error: game.bench has no main() function", file=sys.stderr)
+        return 1
+    result = run(json_output=args.json, quick=args.quick)
+    return 0 if result is None else int(result)
+
+
+# -------------------------------------------------------------------------------- main
+
+
+def _log_traceback() -> str | None:
+    """Write the current exception's traceback to a temp file; return its path."""
+    import tempfile
+    import traceback
+
+    try:
+        with tempfile.NamedTemporaryFile(
+            "w", prefix="frontier-error-", suffix=".log", delete=False, encoding="utf-8"
+        ) as fh:
+            fh.write(f"{PROG} {__version__}\nargv: {sys.argv!r}\n\n")
+            fh.write(traceback.format_exc())
+            return fh.name
+    except OSError:
+        return None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        _check_negative_values(argv)
+        parser = build_parser()
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exc:  # --help and --version exit 0 through argparse
+            return exc.code if isinstance(exc.code, int) else 0
+        func = getattr(args, "func", cmd_home)
+        return func(args)
+    except UsageError as exc:
+        print(f"{PROG}: error: {exc} ({exc.hint})", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. `frontier scaling ... | head -1`
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except Exception as exc:
+        path = _log_traceback()
+        text = str(exc).splitlines()
+        what = f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+        where = f"; traceback in {path}" if path else ""
+        print(f"{PROG}: unexpected error: {what}{where}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,177 @@
+"""Vectorized lab policies: every bot lab in every world decides in one pass.
+
+A policy reads the state and the archetype tables and fills a `Decisions` struct of
+arrays (W, L, ...). Human labs' rows are overwritten afterwards by their orders.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from . import market
+from .state import K, R, S, State, Tables
+
+
+@dataclass
+class Decisions:
+    """One quarter of decisions for all labs. Shapes (W,L) unless noted."""
+
+    lease: np.ndarray  # kGPU leased this quarter
+    buy: np.ndarray  # kGPU bought
+    train_share: np.ndarray  # share of compute to training; NaN = what the run needs
+    start: np.ndarray  # bool: start a run
+    run_n: np.ndarray
+    run_d: np.ndarray
+    run_q: np.ndarray  # planned quarters
+    run_mix: np.ndarray  # (W,L,S)
+    research: np.ndarray  # (W,L,R) $B
+    build: np.ndarray  # (W,L,P) bool
+    prices: np.ndarray  # (W,L,K) $/M
+    distill: np.ndarray  # bool
+    release: np.ndarray  # bool
+    raise_ask: np.ndarray  # $B
+    borrow: np.ndarray
+    repay: np.ndarray
+
+    def copy(self) -> Decisions:
+        return Decisions(**{f.name: getattr(self, f.name).copy() for f in fields(self)})
+
+
+@dataclass
+class Context:
+    """Quantities of the quarter that policies and the step both need."""
+
+    gpu_hour_price: np.ndarray  # (W,) $ per kGPU... per GPU-hour
+    lease_cost: np.ndarray  # (W,) $B per kGPU-quarter leased
+    buy_cost: np.ndarray  # (W,) $B per kGPU bought
+    train_flop_cost: np.ndarray  # (W,) $B per training FLOP at lease price
+    serve_cost: np.ndarray  # (W,L,K) $/M tokens marginal serving cost
+    eff_mult: np.ndarray  # (W,L) efficiency multiplier on serving cost
+    valuation: np.ndarray  # (W,L) $B
+    raise_cap: np.ndarray  # (W,L) $B raisable this quarter
+    debt_room: np.ndarray  # (W,L) $B that can still be borrowed
+    firm_share: np.ndarray  # (W,L) demand-weighted share last quarter
+    revenue_prev: np.ndarray  # (W,L) $B last quarter
+    frontier_flops: np.ndarray  # (W,) biggest recent run
+    lease_cap: np.ndarray  # (W,) multiplier on leasable compute (shortage)
+
+
+def bot_decisions(st: State, tb: Tables, cx: Context) -> Decisions:
+    p = tb.scenario.params
+    a = st.arch  # (W,L)
+    alive = st.alive
+    cash = st.cash
+    fpk = tb.flops_per_kgpu_q
+    W, L = cash.shape
+
+    # --- Prices: logit best response to last quarter's shares --------------------
+    # --- Training runs -------------------------------------------------------
+    cadence = tb.a_cadence[a]
+    runq = tb.a_run_q[a]
+    idle = alive & ~st.run_on & (st.run_wait < 0)
+    due = idle & ((st.t - st.last_deploy) >= np.maximum(cadence - runq, 1))
+    years = cadence / 4.0
+    pp_gain = 2.0 ** (1.0 / p.price_perf_doubling_years)
+    target = (
+        tb.a_ambition[a] * cx.frontier_flops[:, None] * (p.training_cost_growth * pp_gain) ** years
+    )
+    funds = cash + 0.5 * cx.raise_cap
+    afford = tb.a_spend[a] * np.maximum(funds, 0.0) / np.maximum(cx.train_flop_cost[:, None], 1e-30)
+    flops = np.minimum(target, afford)
+    # Train the biggest affordable run; algorithmic progress makes even a run no
+    # bigger than the last one an upgrade, so only tiny runs are skipped.
+    start = due & (flops >= 0.5 * st.last_run_flops) & (flops > 1e21)
+    tpp = tb.a_tpp[a]
+    run_n = np.sqrt(flops / (6.0 * tpp))
+    run_d = tpp * run_n
+    run_mix = tb.a_mix[a]
+
+    # --- Compute: lease what inference and the run need ---------------------------
+    # Plan 30% headroom over last quarter's load, double it when a model ships next.
+    ships = (st.run_wait == 1) | (st.run_on & (st.run_left <= 1))
+    infer_need = st.infer_flops_prev * np.where(ships, 2.0, 1.3) / (fpk * p.infer_utilization)
+    remaining = np.where(
+        st.run_on, st.run_need - st.run_done, np.where(start, 6 * run_n * run_d, 0)
+    )
+    train_need = remaining / np.maximum(runq, 1) / (fpk * p.train_utilization)
+    need = infer_need + train_need
+    lease = np.maximum(need - st.gpus * (1.0 - 1.0 / p.gpu_life_quarters), 0.0)
+    # Commit to what cash plus this quarter's expected raise can pay for: a lab that
+    # counts on investors who then walk away can run out of cash (and exit).
+    lease = np.minimum(lease, 0.9 * np.maximum(cash + cx.raise_cap, 0.0) / cx.lease_cost[:, None])
+    # --- Prices ------------------------------------------------------------------
+    # Myopic best responses oscillate (high share -> high price -> low share), so prices
+    # move half-way (in logs) to the logit best response each quarter. Then capacity:
+    # demand at the new price is last quarter's load scaled by (p/p_prev)^-eps with
+    # eps = alpha(1-s); a lab that cannot serve it raises its price until it can.
+    lerner = market.best_response_lerner(cx.firm_share, p.alpha, tb.a_price[a])
+    br = cx.serve_cost / (1.0 - lerner[..., None])
+    prev = np.where(st.prices > 0, st.prices, br)
+    prices = np.maximum(np.sqrt(prev * br), 0.85 * prev)  # cuts of at most 15% a quarter
+    eps = np.maximum(p.alpha * (1.0 - cx.firm_share), 0.5)
+    serve_kgpu = np.maximum(st.gpus * (1.0 - 1.0 / p.gpu_life_quarters) + lease - train_need, 1e-6)
+    load = st.infer_flops_prev / (fpk * p.infer_utilization)  # at last quarter's prices
+    clear = (load / serve_kgpu) ** (1.0 / eps)  # price ratio that clears capacity
+    prices = np.maximum(prices, prev * np.clip(clear, 0.0, 6.0)[..., None])
+    prices = np.where(st.has, prices, br)
+
+    buy_room = np.maximum(cash - 8.0 * (st.staff + cx.lease_cost[:, None] * lease), 0.0)
+    buy = np.minimum(tb.a_buy[a] * lease * 0.5, 0.25 * buy_room / cx.buy_cost[:, None])
+    buy = np.where(alive, np.maximum(buy, 0.0), 0.0)
+
+    # --- Research: a share of revenue, if cash allows -------------------------------
+    budget = tb.a_research[a] * np.maximum(cx.revenue_prev, 0.02)
+    budget = np.minimum(budget, 0.1 * np.maximum(cash, 0.0))
+    research = budget[..., None] * tb.a_split[a]
+
+    # --- Products: next in the archetype's build order ------------------------------
+    rank = tb.a_prod_rank[a]  # (W,L,P)
+    free = ~st.built & (st.build_left == 0)
+    building = (st.build_left > 0).any(axis=-1)
+    cand = np.where(free, rank, 10_000)
+    nxt = np.argmin(cand, axis=-1)
+    ok = (np.take_along_axis(cand, nxt[..., None], -1)[..., 0] < 10_000) & ~building
+    cost = tb.build_cost[nxt]
+    ok &= alive & (cash > 3.0 * cost)
+    build = np.zeros_like(st.built)
+    np.put_along_axis(build, nxt[..., None], ok[..., None], axis=-1)
+
+    # --- Distil when the frontier model is newer than the small one -----------------
+    distill = (
+        alive
+        & st.has[..., 0]
+        & (~st.has[..., 1] | (st.n[..., 1] < 0.5 * p.distill_ratio * st.n[..., 0]))
+    )
+    release = alive & tb.a_open[a] & st.has[..., 0] & (st.last_deploy == st.t - 1)
+
+    # --- Money: raise when the runway is short ------------------------------------
+    burn = st.staff + cx.lease_cost[:, None] * lease + research.sum(-1)
+    # Ask investors for the run the archetype wants, not just the one it can afford.
+    want_cost = np.where(due | st.run_on, target * cx.train_flop_cost[:, None], 0.0)
+    short = cash < 4.0 * burn + want_cost
+    raise_ask = np.where(alive & short, 6.0 * burn + want_cost - np.maximum(cash, 0.0), 0.0)
+
+    zero = np.zeros((W, L))
+    return Decisions(
+        lease=np.where(alive, lease, 0.0),
+        buy=buy,
+        train_share=np.full((W, L), np.nan),
+        start=start,
+        run_n=run_n,
+        run_d=run_d,
+        run_q=runq.astype(np.int64),
+        run_mix=run_mix,
+        research=np.where(alive[..., None], research, 0.0),
+        build=build,
+        prices=prices,
+        distill=distill,
+        release=release,
+        raise_ask=raise_ask,
+        borrow=zero.copy(),
+        repay=np.where(alive & (cash > 20 * burn), np.minimum(st.debt, 0.25 * cash), 0.0),
+    )
+
+
+__all__ = ["Context", "Decisions", "K", "R", "S", "bot_decisions"]

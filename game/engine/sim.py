@@ -1,0 +1,899 @@
+"""The quarter step: create worlds, then advance them one quarter at a time.
+
+`create(tables, seed, worlds)` builds a batch; `step(tables, state, orders)` returns a
+new state and a report and never mutates its input. Every equation is in
+docs/model.md, in the order it runs here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import market, metrics, rng, scaling
+from .orders import OrderError, Orders, check_shape
+from .policy import Context, Decisions, bot_decisions
+from .scenario import RESEARCH, SEGMENTS, TIERS
+from .state import FLOW, FLOW_NAMES, H, K, S, State, Tables
+
+VC_NAMES: tuple[str, ...] = ("hardware", "labs", "apps", "consumers")
+MAX_LABS = 32
+
+
+@dataclass
+class Report:
+    """What a quarter did. `metrics` arrays have the world as leading axis."""
+
+    quarter: int  # the quarter just played (0-based)
+    metrics: dict[str, np.ndarray]
+    flows: np.ndarray  # (W,L,F) signed cash flows, see state.FLOW_NAMES
+    events: list = field(default_factory=list)  # list[explain.Event]
+
+
+# ---------------------------------------------------------------------------
+# Helpers shared by create and step
+# ---------------------------------------------------------------------------
+
+
+def research_level(spend, unit):
+    """Research level from cumulative spend: log2(1 + spend / unit)."""
+    return np.log2(1.0 + np.maximum(spend, 0.0) / unit)
+
+
+def distilled_capability(cap_big, ratio, gap):
+    """A model 1/ratio smaller loses `gap` capability points per decade of size."""
+    return cap_big - gap * np.log10(1.0 / ratio)
+
+
+def serve_cost(n, gpu_hour_price, p, mult):
+    """Marginal cost of serving a million tokens, $: 2N FLOPs per token."""
+    flops = scaling.INFER_FLOPS_PER_PARAM_TOKEN * n * 1e6
+    gpu_hours = flops / (p.gpu_flops * 3600.0 * p.infer_utilization)
+    return gpu_hours * gpu_hour_price * mult
+
+
+def _ring(t: int) -> int:
+    return t % H
+
+
+def _event_effects(tb: Tables, ev_left: np.ndarray) -> dict[str, np.ndarray]:
+    """Combine active events' temporary channels: *_add sum, *_mult multiply."""
+    active = ev_left > 0  # (W,E)
+    out = {}
+    for name, vals in tb.ev_effect.items():
+        if name in ("sentiment_mult", "data_stock_mult"):
+            continue
+        v = np.where(np.isnan(vals), 0.0 if name.endswith("_add") else 1.0, vals)
+        if name.endswith("_add"):
+            out[name] = (active * v).sum(axis=-1)
+        else:
+            out[name] = np.where(active, v, 1.0).prod(axis=-1)
+    return out
+
+
+def _compute_prices(tb: Tables, t: int, markup, fx):
+    p = tb.scenario.params
+    unit0 = p.price_per_gpu_hour0 / (1.0 + p.markup0)
+    unit = unit0 * 2.0 ** (-t / (4.0 * p.price_perf_doubling_years))
+    m = markup + fx["markup_add"]
+    hour = unit * (1.0 + m) * fx["compute_price_mult"]
+    lease_hour = hour * p.lease_premium
+    lease_cost = lease_hour * p.hours_per_quarter * 1000.0 / 1e9
+    buy_cost = hour * p.hours_per_quarter * 1000.0 * p.purchase_quarters / 1e9
+    train_flop_cost = lease_cost / (tb.flops_per_kgpu_q * p.train_utilization)
+    return hour, lease_hour, lease_cost, buy_cost, train_flop_cost, m
+
+
+def _serving_mult(st: State, tb: Tables):
+    p = tb.scenario.params
+    eff = (1.0 - p.efficiency_step) ** research_level(
+        st.research[..., RESEARCH.index("efficiency")], p.efficiency_unit
+    )
+    swarm = np.where(st.built, tb.prod_cost_mult, 1.0).prod(axis=-1)
+    return eff * swarm
+
+
+def _context(st: State, tb: Tables, fx) -> Context:
+    p = tb.scenario.params
+    hour, lease_hour, lease_cost, buy_cost, tfc, _ = _compute_prices(tb, st.t, st.markup, fx)
+    mult = _serving_mult(st, tb)
+    cost = serve_cost(st.n, lease_hour[:, None, None], p, mult[..., None])
+    rev = st.rev_hist[..., -1]
+    rev_yago = st.rev_hist[..., 0]
+    growth = np.clip(rev / np.maximum(rev_yago, 1e-3), 0.5, 3.0)
+    best = np.where(st.has, st.cap, -np.inf).max(axis=-1)
+    lead = np.maximum(best - st.open_q_prev[:, None] + 1.0, 0.0)
+    rank = (best[:, :, None] < best[:, None, :]).sum(axis=-1)  # 0 = leader
+    rank_factor = np.where(rank == 0, 1.5, np.where(rank == 1, 1.0, 0.7))
+    mood = np.where(tb.a_free[st.arch], 1.0, st.sentiment[:, None])
+    value = mood * (
+        p.valuation_multiple * 4.0 * rev * growth + p.capability_valuation * lead * rank_factor
+    )
+    value = np.where(st.alive, value, 0.0)
+    share = st.share_prev[..., :-1].reshape(st.share_prev.shape[0], S, -1, K)  # (W,S,L,K)
+    vol = st.adopters * tb.tokens_per_adopter  # (W,S)
+    w = vol / np.maximum(vol.sum(axis=-1, keepdims=True), 1e-12)
+    firm = (share.sum(axis=-1) * w[..., None]).sum(axis=1)  # (W,L)
+    debt_room = np.maximum(p.debt_limit_revenue * 4.0 * rev + 0.5 * st.book - st.debt, 0.0)
+    return Context(
+        gpu_hour_price=hour,
+        lease_cost=lease_cost,
+        buy_cost=buy_cost,
+        train_flop_cost=tfc,
+        serve_cost=cost,
+        eff_mult=mult,
+        valuation=value,
+        raise_cap=p.max_dilution * value,
+        debt_room=np.where(st.alive, debt_room, 0.0),
+        firm_share=firm,
+        revenue_prev=rev,
+        frontier_flops=np.where(st.exists, st.last_run_flops, 0.0).max(axis=-1),
+        lease_cap=fx["lease_cap_mult"],
+    )
+
+
+# ---------------------------------------------------------------------------
+# Creation
+# ---------------------------------------------------------------------------
+
+
+def create(tb: Tables, seed: int, worlds: int = 1, human: tuple[int, ...] | None = None) -> State:
+    """A batch of `worlds` worlds; world k has seed `seed + k`.
+
+    human: indices of labs whose orders come from outside; default: the scenario's
+    labs marked human. Pass () to let policies drive every lab (a study).
+    """
+    if worlds < 1:
+        raise ValueError("worlds must be >= 1")
+    if not 0 <= int(seed) < 2**63 - worlds:
+        raise ValueError("seed must be a non-negative integer below 2**63")
+    sc = tb.scenario
+    p = sc.params
+    W, L, E, P = worlds, tb.n_labs, len(sc.events), len(sc.products)
+    if L > MAX_LABS:
+        raise ValueError(f"at most {MAX_LABS} lab slots")
+    seeds = np.arange(worlds, dtype=np.uint64) + np.uint64(int(seed))
+    hm = np.zeros(L, dtype=bool)
+    idx = [i for i, lab in enumerate(sc.labs) if lab.human] if human is None else list(human)
+    for i in idx:
+        if not 0 <= i < len(sc.labs):
+            raise ValueError(f"human lab index {i} out of range")
+        hm[i] = True
+
+    u = rng.uniform(seeds, -1, "world", 2)
+    holds = u[:, 0] < p.scaling_continues_p
+    stall = tb.front0 + p.stall_min + u[:, 1] * (p.stall_max - p.stall_min)
+
+    z = np.zeros((W, L))
+    arch_index = {a: i for i, a in enumerate(tb.arch_ids)}
+    exists = np.zeros((W, L), dtype=bool)
+    arch = np.full((W, L), tb.entrant_arch, dtype=np.int64)
+    cash, gpus, staff, rep = z.copy(), z.copy(), z.copy(), z.copy()
+    n = np.zeros((W, L, K))
+    cap = np.zeros((W, L, K))
+    has = np.zeros((W, L, K), dtype=bool)
+    mix = np.full((W, L, S), 1.0 / S)
+    prices = np.ones((W, L, K))
+    research = np.zeros((W, L, len(RESEARCH)))
+    built = np.zeros((W, L, P), dtype=bool)
+    last_flops = z.copy()
+    prod_index = {q: i for i, q in enumerate(tb.prod_ids)}
+    for i, lab in enumerate(sc.labs):
+        exists[:, i] = True
+        ai = arch_index[lab.archetype]
+        arch[:, i] = ai
+        cash[:, i] = lab.cash
+        gpus[:, i] = lab.gpus
+        staff[:, i] = lab.staff
+        rep[:, i] = lab.reputation
+        raw = scaling.capability(lab.params, lab.tokens, tb.law)
+        c = scaling.stalled_capability(raw, stall, holds, p.stall_softness)
+        n[:, i, 0] = lab.params
+        cap[:, i, 0] = c
+        has[:, i, 0] = True
+        if lab.small_params > 0:
+            n[:, i, 1] = lab.small_params
+            cap[:, i, 1] = distilled_capability(c, lab.small_params / lab.params, p.distill_gap)
+            has[:, i, 1] = True
+        mix[:, i] = tb.a_mix[ai] if not lab.mix else _mix_vec(lab.mix)
+        prices[:, i] = lab.prices
+        for r, v in lab.research.items():
+            research[:, i, RESEARCH.index(r)] = v
+        for q in lab.products:
+            built[:, i, prod_index[q]] = True
+        last_flops[:, i] = 6.0 * lab.params * lab.tokens
+
+    best = int(np.argmax([scaling.capability(lab.params, lab.tokens, tb.law) for lab in sc.labs]))
+    front_cap = np.zeros((W, H))
+    front_n = np.zeros((W, H))
+    for k in range(H):  # a plausible past: +0.12 capability and x1.3 params per quarter
+        slot = _ring(-k)
+        front_cap[:, slot] = cap[:, best, 0] - 0.12 * k
+        front_n[:, slot] = sc.labs[best].params / 1.3**k
+    open_arch = tb.a_open[arch] & exists
+    open_cap = np.where(open_arch, cap[..., 0], -np.inf).max(axis=-1)
+    open_n = np.where(open_arch, n[..., 0], 0.0).max(axis=-1)
+    open_cap = np.where(np.isfinite(open_cap), open_cap, 0.0)
+    seg_open = _opens(tb, tb.front0)
+    adopters = np.broadcast_to(tb.potential0 * tb.adopters0 * seg_open, (W, S)).copy()
+
+    st = State(
+        t=0,
+        seeds=seeds,
+        human=hm,
+        holds=holds,
+        stall=stall,
+        data_stock=np.full(W, p.data_stock0),
+        markup=np.full(W, p.markup0),
+        compute_prev=np.zeros(W),
+        sentiment=np.full(W, p.sentiment0),
+        open_cap=open_cap,
+        open_n=open_n,
+        adopters=adopters,
+        seg_mult=np.ones((W, S)),
+        ev_left=np.zeros((W, E), dtype=np.int64),
+        ev_seen=np.zeros((W, E), dtype=bool),
+        front_cap=front_cap,
+        front_n=front_n,
+        exists=exists,
+        alive=exists.copy(),
+        arch=arch,
+        cash=cash,
+        debt=z.copy(),
+        gpus=gpus,
+        book=gpus * 0.0,
+        lease=z.copy(),
+        staff=staff,
+        rep=rep,
+        amort=z.copy(),
+        cum_op=z.copy(),
+        cum_econ=z.copy(),
+        infer_flops_prev=z.copy(),
+        n=n,
+        cap=cap,
+        has=has,
+        mix=mix,
+        run_on=np.zeros((W, L), dtype=bool),
+        run_need=z.copy(),
+        run_done=z.copy(),
+        run_n=z.copy(),
+        run_d=z.copy(),
+        run_mix=mix.copy(),
+        run_cost=z.copy(),
+        run_wait=np.full((W, L), -1, dtype=np.int64),
+        run_cap=z.copy(),
+        run_left=np.zeros((W, L), dtype=np.int64),
+        run_raw=z.copy(),
+        last_run_flops=last_flops,
+        last_deploy=np.where(exists, -2, 0).astype(np.int64),
+        research=research,
+        build_left=np.zeros((W, L, P), dtype=np.int64),
+        built=built,
+        prices=prices,
+        share_prev=np.zeros((W, S, L * K + 1)),
+        rev_hist=np.zeros((W, L, 4)),
+        econ_hist=np.zeros((W, 4)),
+        vc_cum=np.zeros((W, 4)),
+        price_hist=np.zeros((W, 5)),
+        open_q_prev=np.zeros(W),
+        served_prev=np.ones((W, L)),
+        vendor_prev=np.zeros(W),
+    )
+    # Book value of the hardware labs start with: bought over the past two years.
+    _, _, _, buy_cost, _, _ = _compute_prices(tb, 0, st.markup, _event_effects(tb, st.ev_left))
+    st.book = gpus * buy_cost[:, None] * 0.6
+    # Warm start: last quarter's shares, revenue and inference load, so lock-in,
+    # valuations and capacity plans start from a market that already exists.
+    fx = _event_effects(tb, st.ev_left)
+    cx = _context(st, tb, fx)
+    d = _demand(st, tb, cx, st.prices, fx)
+    st.share_prev = d["shares"]
+    st.infer_flops_prev = d["infer_flops"]
+    st.open_q_prev = d["open_q"]
+    rev = (d["lab_tokens"] * st.prices).sum(axis=-1) / 1e9
+    st.rev_hist = np.repeat(rev[..., None], 4, axis=-1) * (1.0 / 1.5) ** np.arange(3, -1, -1)
+    return st
+
+
+def _mix_vec(m: dict[str, float]) -> np.ndarray:
+    v = np.array([max(float(m.get(s, 0.0)), 0.0) for s in SEGMENTS])
+    return v / v.sum() if v.sum() > 0 else np.full(S, 1.0 / S)
+
+
+def _opens(tb: Tables, frontier):
+    """Logistic opening of segments with a capability threshold."""
+    f = np.asarray(frontier, dtype=np.float64)[..., None]
+    gate = 1.0 / (1.0 + np.exp(-(f - tb.opens_at) / 0.25))
+    return np.where(tb.opens_at > 0, gate, 1.0)
+
+
+# ---------------------------------------------------------------------------
+# Demand
+# ---------------------------------------------------------------------------
+
+
+def _open_offer(st: State, tb: Tables, cx: Context, fx):
+    """The open-weight offer: the frontier lagged, or the best open release if better."""
+    p = tb.scenario.params
+    lag = np.clip(np.round(p.open_weight_lag_quarters + fx["open_lag_add"]), 0, H - 1).astype(
+        np.int64
+    )
+    slot = (st.t - lag) % H
+    lag_cap = np.take_along_axis(st.front_cap, slot[:, None], 1)[:, 0]
+    lag_n = np.take_along_axis(st.front_n, slot[:, None], 1)[:, 0]
+    use_rel = st.open_cap > lag_cap
+    open_q = np.where(use_rel, st.open_cap, lag_cap)
+    open_n = np.where(use_rel, np.maximum(st.open_n, 1e6), lag_n)
+    hour_lease = cx.gpu_hour_price * p.lease_premium
+    open_cost = serve_cost(open_n, hour_lease, p, p.open_weight_efficiency)
+    return open_q, open_n, open_cost * (1.0 + p.open_weight_markup), open_cost
+
+
+def _demand(st: State, tb: Tables, cx: Context, prices, fx, adopters=None):
+    """Logit demand in every segment. Returns a dict of arrays (see keys below)."""
+    p = tb.scenario.params
+    W, L = st.cash.shape
+    adopters = st.adopters if adopters is None else adopters
+    open_q, open_n, open_price, open_cost = _open_offer(st, tb, cx, fx)
+
+    # Lab offers: quality by segment, error rate, fit, lock-in.
+    spec = p.spec_strength * (np.sqrt(S * st.mix) - 1.0)  # (W,L,S)
+    qual = st.cap[:, :, :, None] + spec[:, :, None, :]  # (W,L,K,S)
+    rel_level = research_level(st.research[..., RESEARCH.index("reliability")], p.reliability_unit)
+    err = p.error_at_5 * np.exp(-p.error_per_cap * (st.cap - 5.0))
+    err = np.clip(err * ((1.0 - p.reliability_step) ** rel_level)[..., None], 1e-3, 0.9)
+    fit = st.built.astype(np.float64) @ tb.prod_fit  # (W,L,S)
+    lock = tb.lock_in + st.built.astype(np.float64) @ tb.prod_lock  # (W,L,S)
+    share_prev = st.share_prev[..., :-1].reshape(W, S, L, K).transpose(0, 2, 3, 1)  # (W,L,K,S)
+    u_lab = (
+        tb.asc
+        + tb.beta_q * (qual - tb.q_ref)
+        - p.alpha * np.log(np.maximum(prices, 1e-9) / 1.0)[..., None]
+        + p.alpha * np.log(tb.p_ref)
+        - tb.beta_r * np.log(err / 0.05)[..., None]
+        + fit[:, :, None, :]
+        + lock[:, :, None, :] * share_prev
+        + st.rep[:, :, None, None]
+    )  # (W,L,K,S)
+    avail = (st.alive[..., None] & st.has)[..., None] & np.ones(S, dtype=bool)
+    err_open = np.clip(
+        p.error_at_5 * np.exp(-p.error_per_cap * (open_q - 5.0)) * p.open_weight_error_mult,
+        1e-3,
+        0.9,
+    )
+    u_open = (
+        tb.asc
+        + tb.beta_q * (open_q[:, None] - tb.q_ref)
+        - p.alpha * np.log(open_price[:, None] / tb.p_ref)
+        - tb.beta_r * np.log(err_open / 0.05)[:, None]
+        + tb.lock_in * st.share_prev[..., -1]
+    )  # (W,S)
+    u = np.concatenate([u_lab.transpose(0, 3, 1, 2).reshape(W, S, L * K), u_open[..., None]], -1)
+    av = np.concatenate(
+        [avail.transpose(0, 3, 1, 2).reshape(W, S, L * K), np.ones((W, S, 1), dtype=bool)], -1
+    )
+    shares, outside, inclusive = market.logit_shares(u, av)
+    vol = adopters * tb.tokens_per_adopter * 1e6 * fx["demand_mult"][:, None]  # M tokens (W,S)
+    tokens = shares * vol[..., None]  # (W,S,J)
+    lab_tokens = tokens[..., :-1].reshape(W, S, L, K).sum(axis=1)  # (W,L,K)
+    infer_flops = (lab_tokens * 1e6 * scaling.INFER_FLOPS_PER_PARAM_TOKEN * st.n).sum(
+        axis=-1
+    ) * cx.eff_mult
+    return {
+        "shares": shares,
+        "outside": outside,
+        "inclusive": inclusive,
+        "tokens": tokens,
+        "vol": vol,
+        "lab_tokens": lab_tokens,
+        "infer_flops": infer_flops,
+        "open_q": open_q,
+        "open_n": open_n,
+        "open_price": open_price,
+        "open_cost": open_cost,
+        "quality": qual,
+        "err": err,
+    }
+
+
+# ---------------------------------------------------------------------------
+# Orders -> decisions
+# ---------------------------------------------------------------------------
+
+
+def _apply_orders(
+    st: State, tb: Tables, cx: Context, dec: Decisions, orders: dict[int, Orders]
+) -> Decisions:
+    """Overwrite human labs' rows with their orders; refuse illegal ones whole."""
+    p = tb.scenario.params
+    errs: list[str] = []
+    for i in orders:
+        if not isinstance(i, int | np.integer) or not 0 <= int(i) < tb.n_labs:
+            errs.append(f"orders for unknown lab {i!r}")
+        elif not st.human[int(i)]:
+            errs.append(f"{tb.names[int(i)]}: not human-controlled; its policy decides")
+    if errs:
+        raise OrderError(errs)
+    dec = dec.copy()
+    for i in np.flatnonzero(st.human):
+        name = tb.names[i]
+        o = orders.get(int(i), Orders())
+        errs += check_shape(o, name, tb.prod_ids)
+        if errs:
+            continue
+        alive = st.alive[:, i]
+        if not alive.any():
+            if o != Orders():
+                errs.append(f"{name}: the lab has gone bankrupt and cannot act")
+            dec.lease[:, i] = 0.0
+            for arr in (dec.buy, dec.raise_ask, dec.borrow, dec.repay):
+                arr[:, i] = 0.0
+            dec.start[:, i] = dec.distill[:, i] = dec.release[:, i] = False
+            dec.research[:, i] = 0.0
+            dec.build[:, i] = False
+            continue
+        dec.lease[:, i] = st.lease[:, i] if o.lease is None else float(o.lease)
+        dec.buy[:, i] = float(o.buy)
+        dec.train_share[:, i] = np.nan if o.train_share is None else float(o.train_share)
+        dec.research[:, i] = [float(o.research.get(r, 0.0)) for r in RESEARCH]
+        dec.build[:, i] = False
+        for pid in o.build:
+            j = tb.prod_ids.index(pid)
+            if (st.built[:, i, j] | (st.build_left[:, i, j] > 0)).any():
+                errs.append(f"{name}: build: {pid!r} is already built or being built")
+            dec.build[:, i, j] = True
+        dec.prices[:, i] = st.prices[:, i]
+        for tier, v in o.prices.items():
+            dec.prices[:, i, TIERS.index(tier)] = float(v)
+        dec.distill[:, i] = bool(o.distill)
+        if o.distill and not st.has[:, i, 0].all():
+            errs.append(f"{name}: distill: there is no frontier model to distill")
+        dec.release[:, i] = bool(o.release_open)
+        dec.raise_ask[:, i] = float(o.raise_funds)
+        dec.repay[:, i] = float(o.repay)
+        dec.borrow[:, i] = float(o.borrow)
+        if o.repay > 0 and (o.repay > st.debt[:, i] + 1e-9).any():
+            errs.append(f"{name}: repay: ${o.repay:.2f}B exceeds debt ${st.debt[:, i].min():.2f}B")
+        if o.borrow > 0 and (o.borrow > cx.debt_room[:, i] + 1e-9).any():
+            errs.append(
+                f"{name}: borrow: ${o.borrow:.2f}B exceeds the lenders' limit "
+                f"${cx.debt_room[:, i].min():.2f}B (limit = annual revenue + half the "
+                "hardware's book value - debt)"
+            )
+        dec.start[:, i] = False
+        if o.train is not None:
+            if (st.run_on[:, i] | (st.run_wait[:, i] >= 0)).any():
+                errs.append(f"{name}: train: a training run is already under way")
+            dec.start[:, i] = True
+            dec.run_n[:, i] = float(o.train.params)
+            dec.run_d[:, i] = float(o.train.tokens)
+            dec.run_q[:, i] = int(o.train.quarters)
+            dec.run_mix[:, i] = _mix_vec(o.train.mix) if o.train.mix else st.mix[:, i]
+        # Cash check: everything paid up front this quarter.
+        parts = {
+            "lease": dec.lease[:, i] * cx.lease_cost,
+            "buy": dec.buy[:, i] * cx.buy_cost,
+            "research": dec.research[:, i].sum(-1),
+            "build": (dec.build[:, i] * tb.build_cost / tb.build_q).sum(-1),
+            "distill": np.where(
+                dec.distill[:, i],
+                _distill_cost(st.n[:, i, 0], p) * cx.train_flop_cost,
+                0.0,
+            ),
+            "repay": dec.repay[:, i],
+        }
+        need = sum(parts.values())
+        have = st.cash[:, i] + dec.borrow[:, i]
+        short = need > have + 1e-9
+        if short.any():
+            w = int(np.argmax(need - have))
+            spent = ", ".join(f"{k} ${v[w]:.2f}B" for k, v in parts.items() if v[w] > 0)
+            where = f" in world {w}" if st.worlds > 1 else ""
+            errs.append(
+                f"{name}: orders spend ${need[w]:.2f}B ({spent}) but the lab has "
+                f"${have[w]:.2f}B{where}; spend less, borrow or raise funds first"
+            )
+    if errs:
+        raise OrderError(errs)
+    return dec
+
+
+def _distill_cost(n_big, p):
+    """FLOPs to distill: 6 * N_small * (100 * N_small) tokens."""
+    n_small = n_big * p.distill_ratio
+    return 6.0 * n_small * 100.0 * n_small
+
+
+# ---------------------------------------------------------------------------
+# The step
+# ---------------------------------------------------------------------------
+
+
+def step(tb: Tables, st: State, orders: dict[int, Orders] | None = None) -> tuple[State, Report]:
+    """Advance every world one quarter. The input state is never changed."""
+    orders = orders or {}
+    sc = tb.scenario
+    p = sc.params
+    t = st.t
+    W, L = st.cash.shape
+    E = len(sc.events)
+    fpk = tb.flops_per_kgpu_q
+
+    # 1. Events of the quarter (drawn before anything that depends on them).
+    ev_left = np.maximum(st.ev_left - 1, 0)
+    ev_seen = st.ev_seen.copy()
+    started = np.zeros((W, E), dtype=bool)
+    if E:
+        u = rng.uniform(st.seeds, t, "events", E)
+        started = (u < tb.ev_hazard) & ~ev_seen & (t >= tb.ev_min_q) & (ev_left == 0)
+        ev_left = np.where(started, tb.ev_duration, ev_left)
+        ev_seen |= started
+    fx = _event_effects(tb, ev_left)
+
+    # 2. Prices of compute and capital; decisions (bots, then human orders).
+    cx = _context(st, tb, fx)
+    dec = bot_decisions(st, tb, cx)
+    human_rows = np.flatnonzero(st.human)
+    if len(human_rows) or orders:
+        dec = _apply_orders(st, tb, cx, dec, orders)
+
+    ns = st.copy()
+    ns.ev_left, ns.ev_seen = ev_left, ev_seen
+    flows = np.zeros((W, L, len(FLOW_NAMES)))
+    alive = st.alive
+
+    # Once-effects of events that start now.
+    if E:
+        for name, target in (("sentiment_mult", "sentiment"), ("data_stock_mult", "data_stock")):
+            v = tb.ev_effect[name]
+            mult = np.where(started & ~np.isnan(v), np.nan_to_num(v, nan=1.0), 1.0).prod(-1)
+            setattr(ns, target, getattr(ns, target) * mult)
+        ns.seg_mult = ns.seg_mult * np.where(started[..., None], tb.ev_segment, 1.0).prod(1)
+
+    # 3. Compute: lease and buy.
+    hour, lease_hour, lease_cost, buy_cost, tfc, m_eff = _compute_prices(tb, t, st.markup, fx)
+    lease_limit = np.where(
+        fx["lease_cap_mult"][:, None] < 1.0,
+        fx["lease_cap_mult"][:, None] * np.maximum(st.lease, 1.0),
+        np.inf,
+    )
+    leased = np.where(alive, np.minimum(dec.lease, lease_limit), 0.0)
+    buy = np.where(alive, dec.buy, 0.0)
+    flows[..., FLOW["lease"]] = -leased * lease_cost[:, None]
+    flows[..., FLOW["purchase"]] = -buy * buy_cost[:, None]
+    ns.gpus = st.gpus + buy
+    ns.book = st.book + buy * buy_cost[:, None]
+    capacity = ns.gpus + leased  # kGPU this quarter
+    dep = ns.book / p.gpu_life_quarters
+    ns.book = ns.book - dep
+    ns.gpus = ns.gpus * (1.0 - 1.0 / p.gpu_life_quarters)
+    ns.lease = leased
+
+    # 4. Training runs: start, progress, finish, ship.
+    start = dec.start & alive & ~st.run_on & (st.run_wait < 0)
+    ns.run_on = st.run_on | start
+    ns.run_need = np.where(start, 6.0 * dec.run_n * dec.run_d, st.run_need)
+    ns.run_done = np.where(start, 0.0, st.run_done)
+    ns.run_n = np.where(start, dec.run_n, st.run_n)
+    ns.run_d = np.where(start, dec.run_d, st.run_d)
+    ns.run_mix = np.where(start[..., None], dec.run_mix, st.run_mix)
+    ns.run_cost = np.where(start, 0.0, st.run_cost)
+    ns.run_left = np.where(start, dec.run_q, st.run_left)
+    remaining = np.maximum(ns.run_need - ns.run_done, 0.0)
+    want = remaining / np.maximum(ns.run_left, 1) / (fpk * p.train_utilization)
+    # Serving comes first: the run gets what is left after last quarter's inference load.
+    infer_kgpu = st.infer_flops_prev * 1.1 / (fpk * p.infer_utilization)
+    free = np.maximum(capacity - infer_kgpu, 0.0)
+    auto_share = np.clip(np.minimum(want, free) / np.maximum(capacity, 1e-9), 0.0, 0.95)
+    share = np.where(np.isnan(dec.train_share), auto_share, dec.train_share)
+    share = np.where(ns.run_on & alive, share, 0.0)
+    train_flops = share * capacity * fpk * p.train_utilization
+    ns.run_done = ns.run_done + np.where(ns.run_on, train_flops, 0.0)
+    ns.run_left = np.where(ns.run_on, np.maximum(ns.run_left - 1, 0), 0)
+    compute_cost = leased * lease_cost[:, None] + dep  # economic cost of compute
+    train_cost = share * compute_cost
+    ns.run_cost = ns.run_cost + np.where(ns.run_on, train_cost, 0.0)
+    finished = ns.run_on & (ns.run_done >= ns.run_need * (1 - 1e-9))
+    # Capability of finished runs: repeated data, synthetic data, algorithmic progress.
+    syn = research_level(st.research[..., RESEARCH.index("synthetic")], p.synthetic_unit)
+    stock = st.data_stock[:, None] * (1.0 + p.synthetic_gain * syn)
+    d_eff = scaling.effective_tokens(ns.run_d, stock)
+    algo = 2.0 ** (3.0 * t / p.algo_halving_months)
+    law = tb.law
+    raw = scaling.capability(
+        np.maximum(ns.run_n, 1.0) * algo**law.a, np.maximum(d_eff, 1.0) * algo**law.b, law
+    )
+    capped = scaling.stalled_capability(raw, st.stall[:, None], st.holds[:, None], p.stall_softness)
+    ns.run_cap = np.where(finished, capped, st.run_cap)
+    ns.run_raw = np.where(finished, raw, st.run_raw)
+    ns.run_wait = np.where(finished, tb.a_ship[st.arch] * ~st.human, st.run_wait)
+    ns.run_on = ns.run_on & ~finished
+    ship = ns.run_wait == 0
+    ship &= alive
+    ns.n[..., 0] = np.where(ship, ns.run_n, st.n[..., 0])
+    ns.cap[..., 0] = np.where(ship, ns.run_cap, st.cap[..., 0])
+    ns.has[..., 0] = st.has[..., 0] | ship
+    ns.mix = np.where(ship[..., None], ns.run_mix, st.mix)
+    ns.last_deploy = np.where(ship, t, st.last_deploy)
+    ns.last_run_flops = np.where(ship, ns.run_need, st.last_run_flops)
+    ns.amort = st.amort + np.where(ship, ns.run_cost, 0.0)
+    ns.run_wait = np.where(ship, -1, np.where(ns.run_wait > 0, ns.run_wait - 1, ns.run_wait))
+
+    # 5. Distillation and open releases.
+    distill = dec.distill & alive & ns.has[..., 0]
+    d_cost = np.where(distill, _distill_cost(ns.n[..., 0], p) * tfc[:, None], 0.0)
+    flows[..., FLOW["distill"]] = -d_cost
+    ns.n[..., 1] = np.where(distill, ns.n[..., 0] * p.distill_ratio, ns.n[..., 1])
+    ns.cap[..., 1] = np.where(
+        distill,
+        distilled_capability(ns.cap[..., 0], p.distill_ratio, p.distill_gap),
+        ns.cap[..., 1],
+    )
+    ns.has[..., 1] = ns.has[..., 1] | distill
+    ns.amort = ns.amort + d_cost
+    release = dec.release & alive & ns.has[..., 0]
+    rel_cap = np.where(release, ns.cap[..., 0], -np.inf).max(-1)
+    rel_n = np.take_along_axis(
+        ns.n[..., 0], np.argmax(np.where(release, ns.cap[..., 0], -np.inf), -1)[:, None], 1
+    )[:, 0]
+    better = rel_cap > st.open_cap
+    ns.open_cap = np.where(better, rel_cap, st.open_cap)
+    ns.open_n = np.where(better, rel_n, st.open_n)
+
+    # 6. Research and products.
+    res = np.where(alive[..., None], dec.research, 0.0)
+    flows[..., FLOW["research"]] = -res.sum(-1)
+    ns.research = st.research + res
+    new_build = dec.build & alive[..., None] & ~st.built & (st.build_left == 0)
+    ns.build_left = np.where(new_build, tb.build_q, st.build_left)
+    building = (ns.build_left > 0) & alive[..., None]
+    flows[..., FLOW["product_build"]] = -(building * tb.build_cost / tb.build_q).sum(-1)
+    ns.build_left = np.where(building, ns.build_left - 1, 0)
+    ns.built = st.built | (building & (ns.build_left == 0))
+    flows[..., FLOW["product_upkeep"]] = -np.where(alive[..., None] & st.built, tb.upkeep, 0.0).sum(
+        -1
+    )
+    ns.prices = np.where(alive[..., None], dec.prices, st.prices)
+
+    # 7. Demand: frontier, potential market, diffusion, logit choice, capacity.
+    frontier = np.where(alive[..., None] & ns.has, ns.cap, -np.inf).max(axis=(1, 2))
+    frontier = np.maximum(np.where(np.isfinite(frontier), frontier, 0.0), ns.open_cap)
+    best_lab = np.argmax(np.where(alive & ns.has[..., 0], ns.cap[..., 0], -np.inf), -1)
+    ns.front_cap[:, _ring(t)] = frontier
+    ns.front_n[:, _ring(t)] = np.take_along_axis(ns.n[..., 0], best_lab[:, None], 1)[:, 0]
+    potential = (
+        tb.potential0
+        * np.exp(tb.market_growth * (frontier[:, None] - tb.front0))
+        * _opens(tb, frontier)
+        * ns.seg_mult
+    )
+    ns.adopters = market.bass_step(st.adopters, potential, tb.bass_p, tb.bass_q)
+    ns.alive = alive  # bankruptcies come after the market clears
+    # Open weights are a floor: a lab whose own model is worse serves the open one.
+    open_q, open_n, _, _ = _open_offer(ns, tb, cx, fx)
+    rebase = alive & (ns.cap[..., 0] < open_q[:, None] - 1e-9)
+    ns.cap[..., 0] = np.where(rebase, open_q[:, None], ns.cap[..., 0])
+    ns.n[..., 0] = np.where(rebase, open_n[:, None], ns.n[..., 0])
+    cx_now = Context(**{**cx.__dict__, "eff_mult": _serving_mult(ns, tb)})
+    d = _demand(ns, tb, cx_now, ns.prices, fx)
+    need_flops = d["infer_flops"]  # (W,L)
+    have_flops = (1.0 - share) * capacity * fpk * p.infer_utilization
+    served = np.where(
+        need_flops > 0, np.minimum(1.0, have_flops / np.maximum(need_flops, 1e-9)), 1.0
+    )
+    served = np.where(alive, served, 0.0)
+    lab_tok = d["lab_tokens"] * served[..., None]  # (W,L,K) M tokens served
+    revenue = (lab_tok * ns.prices).sum(-1) / 1e9
+    flows[..., FLOW["revenue"]] = revenue
+    cost_now = serve_cost(ns.n, lease_hour[:, None, None], p, cx_now.eff_mult[..., None])
+    margin_rev = (lab_tok * (ns.prices - cost_now)).sum(-1) / 1e9
+    open_tok = d["tokens"][..., -1].sum(-1)
+    fringe_rev = open_tok * d["open_price"] / 1e9
+    fringe_compute = open_tok * d["open_cost"] / 1e9
+    ns.rep = np.where(
+        alive, st.rep * (1.0 - p.reputation_recovery) - p.unserved_penalty * (1.0 - served), 0.0
+    )
+    ns.rep = np.maximum(ns.rep, -3.0)
+
+    # 8. Finance.
+    staff = st.staff * 1.0125**t * fx["staff_cost_mult"][:, None] + p.staff_revenue_share * revenue
+    flows[..., FLOW["staff"]] = -np.where(alive, staff, 0.0)
+    flows[..., FLOW["interest"]] = -st.debt * p.interest_q
+    flows[..., FLOW["subsidy"]] = np.where(alive, tb.a_subsidy[st.arch], 0.0)
+    funding = np.where(alive, np.minimum(dec.raise_ask, cx.raise_cap), 0.0)
+    flows[..., FLOW["funding"]] = funding
+    repay = np.where(alive, np.minimum(dec.repay, st.debt), 0.0)
+    borrow = np.where(alive, np.minimum(dec.borrow, cx.debt_room), 0.0)
+    flows[..., FLOW["repay"]] = -repay
+    cash = st.cash + flows.sum(-1) + borrow
+    room = np.maximum(cx.debt_room - borrow, 0.0)
+    extra = np.where(alive & (cash < 0), np.minimum(-cash, room), 0.0)
+    borrow = borrow + extra
+    flows[..., FLOW["borrow"]] = borrow
+    cash = cash + extra
+    ns.debt = st.debt + borrow - repay
+    bankrupt = alive & (cash < -1e-9)
+    flows[..., FLOW["writeoff"]] = np.where(bankrupt, -cash, 0.0)
+    ns.cash = np.where(bankrupt, 0.0, cash)
+    ns.alive = alive & ~bankrupt
+    ns.debt = np.where(bankrupt, 0.0, ns.debt)
+    for arr in ("gpus", "book", "lease", "amort"):
+        setattr(ns, arr, np.where(bankrupt, 0.0, getattr(ns, arr)))
+    ns.run_on = ns.run_on & ~bankrupt
+    ns.run_wait = np.where(bankrupt, -1, ns.run_wait)
+    ns.build_left = np.where(bankrupt[..., None], 0, ns.build_left)
+
+    infer_cost = (1.0 - share) * compute_cost
+    op = revenue - infer_cost + flows[..., FLOW["staff"]] + flows[..., FLOW["product_upkeep"]]
+    op = op + flows[..., FLOW["research"]]
+    amort_q = ns.amort / p.training_amortization_quarters
+    ns.amort = ns.amort - amort_q
+    econ = op - amort_q + flows[..., FLOW["product_build"]] - p.cost_of_capital_q * st.book
+    op = np.where(alive, op, 0.0)
+    econ = np.where(alive, econ, 0.0)
+    ns.cum_op = st.cum_op + op
+    ns.cum_econ = st.cum_econ + econ
+
+    # 9. Vendor, value chain, market structure.
+    lab_compute = -(
+        flows[..., FLOW["lease"]] + flows[..., FLOW["purchase"]] + flows[..., FLOW["distill"]]
+    )
+    vendor_rev = lab_compute.sum(-1) + fringe_compute
+    vendor_gp = vendor_rev * m_eff / (1.0 + m_eff)
+    app_spend = (
+        d["tokens"][..., :-1].reshape(W, S, L, K) * served[:, None, :, None] * ns.prices[:, None]
+    ).sum((2, 3)) + d["tokens"][..., -1] * d["open_price"][:, None]  # (W,S) $ per segment
+    apps = (tb.app_share * app_spend).sum(-1) * p.app_margin / (1.0 - p.app_margin) / 1e9
+    seg_tok = d["tokens"].sum(-1)
+    mean_price = app_spend / np.maximum(seg_tok, 1e-9)
+    cs = market.consumer_surplus(d["inclusive"], p.alpha, mean_price, d["vol"]).sum(-1) / 1e9
+    labs_layer = op.sum(-1) + (fringe_rev - fringe_compute)
+    vc = np.stack([vendor_gp, labs_layer, apps, cs], axis=-1)
+    ns.vc_cum = st.vc_cum + vc
+    total_rev = revenue.sum(-1) + fringe_rev
+    hhi = metrics.hhi(revenue, fringe_rev)
+    cr4 = metrics.cr4(revenue, fringe_rev)
+    lern = metrics.lerner(total_rev, margin_rev.sum(-1) + (fringe_rev - fringe_compute))
+    served_tok = lab_tok.sum((1, 2)) + open_tok
+    open_share = open_tok / np.maximum(served_tok, 1e-9)
+    lab_margin = op.sum(-1) / np.maximum(revenue.sum(-1), 1e-9)
+    verdict = metrics.verdict(hhi, lern, lab_margin, open_share)
+    # Price of constant capability: cheapest offer at or above a fixed capability.
+    ref = tb.front0 - 0.5
+    ok = alive[..., None] & ns.has & (ns.cap >= ref)
+    lab_min = np.where(ok, ns.prices, np.inf).min(axis=(1, 2))
+    cc_price = np.minimum(lab_min, np.where(d["open_q"] >= ref, d["open_price"], np.inf))
+    ns.price_hist = np.concatenate([st.price_hist[:, 1:], cc_price[:, None]], -1)
+    yago = st.price_hist[:, 1]
+    decline = np.where(t >= 4, yago / np.maximum(cc_price, 1e-12), np.nan)
+
+    # 10. Entry: profits that beat the entry cost invite a new lab.
+    ns.econ_hist = np.concatenate([st.econ_hist[:, 1:], econ.sum(-1)[:, None]], -1)
+    entry_cost = (
+        np.maximum(p.entry_cost0, p.entry_cost_follows_frontier * cx.frontier_flops * tfc)
+        * fx["entry_cost_mult"]
+    )
+    invite = (ns.econ_hist.sum(-1) > entry_cost) & (t >= 4)
+    free_slot = ~st.exists
+    has_slot = free_slot.any(-1)
+    draw = rng.uniform(st.seeds, t, "entry", 1)[:, 0] < p.entry_probability
+    enter = invite & has_slot & draw
+    slot = np.argmax(free_slot, -1)
+    entered = np.zeros((W, L), dtype=bool)
+    entered[np.arange(W), slot] = enter
+    if entered.any():
+        _admit(ns, tb, entered, entry_cost, d, cost_now, lease_hour)
+        flows[..., FLOW["funding"]] += np.where(entered, ns.cash, 0.0)
+
+    # 11. Investors, vendor markup, data.
+    ind_rev = revenue.sum(-1)
+    prev_rev = st.rev_hist[..., -1].sum(-1)
+    growth = ind_rev / np.maximum(prev_rev, 1e-9) - 1.0
+    progress = frontier - st.front_cap[:, _ring(t - 4)]
+    noise = rng.normal(st.seeds, t, "sentiment", 1)[:, 0]
+    ns.sentiment = np.clip(
+        ns.sentiment
+        + p.sentiment_reversion * (p.sentiment_mean - ns.sentiment)
+        + p.sentiment_growth_gain * np.clip(growth - 0.05, -0.3, 0.3)
+        + 0.15 * np.clip(progress - 0.3, -0.5, 0.5)
+        + p.sentiment_vol * noise,
+        0.2,
+        3.0,
+    )
+    vendor_hours = vendor_rev / np.maximum(hour, 1e-12)
+    g_c = np.where(st.vendor_prev > 0, vendor_hours / np.maximum(st.vendor_prev, 1e-12) - 1.0, 0.0)
+    target = p.markup_min + (p.markup_max - p.markup_min) / (
+        1.0 + np.exp(-(g_c - p.markup_mid_growth) / p.markup_growth_scale)
+    )
+    ns.markup = st.markup + p.markup_speed * (target - st.markup)
+    ns.vendor_prev = vendor_hours
+    ns.data_stock = ns.data_stock * (1.0 + p.data_growth_q * fx["data_growth_mult"])
+
+    # 12. Book-keeping for next quarter.
+    ns.share_prev = (
+        d["shares"]
+        * np.concatenate([np.repeat(ns.alive, K, axis=-1), np.ones((W, 1), dtype=bool)], -1)[
+            :, None, :
+        ]
+    )
+    ns.rev_hist = np.concatenate([st.rev_hist[..., 1:], revenue[..., None]], -1)
+    ns.infer_flops_prev = need_flops
+    ns.open_q_prev = d["open_q"]
+    ns.served_prev = served
+    ns.t = t + 1
+
+    best_cap = np.where(ns.alive[..., None] & ns.has, ns.cap, -np.inf).max(-1)
+    m = {
+        "frontier": frontier,
+        "open_capability": d["open_q"],
+        "open_price": d["open_price"],
+        "compute_price": hour,
+        "markup": m_eff,
+        "sentiment": ns.sentiment,
+        "hhi": hhi,
+        "cr4": cr4,
+        "lerner": lern,
+        "verdict": verdict,
+        "lab_margin": lab_margin,
+        "open_token_share": open_share,
+        "price_decline": decline,
+        "constant_cap_price": cc_price,
+        "market_size": app_spend.sum(-1) / 1e9,
+        "potential": potential,
+        "adopters": ns.adopters,
+        "segment_tokens": seg_tok,
+        "outside_share": d["outside"],
+        "value_chain": vc,
+        "value_chain_cum": ns.vc_cum,
+        "vendor_revenue": vendor_rev,
+        "lab_compute_spend": lab_compute,
+        "fringe_revenue": fringe_rev,
+        "fringe_compute_spend": fringe_compute,
+        "revenue": revenue,
+        "op_profit": op,
+        "econ_profit": econ,
+        "cash": ns.cash,
+        "alive": ns.alive.copy(),
+        "capability": np.where(np.isfinite(best_cap), best_cap, 0.0),
+        "prices": ns.prices.copy(),
+        "served": served,
+        "shares": d["shares"],
+        "labs_alive": ns.alive.sum(-1),
+        "events_started": started,
+        "shipped": ship,
+        "stall_gap": np.where(ship, ns.run_raw - ns.run_cap, 0.0),
+        "bankrupt": bankrupt,
+        "entered": entered,
+        "released": release,
+        "rebased": rebase,
+        "scaling_holds": st.holds,
+    }
+    return ns, Report(quarter=t, metrics=m, flows=flows)
+
+
+def _admit(ns: State, tb: Tables, entered, entry_cost, d, cost_now, lease_hour):
+    """New labs start from the open-weight frontier with entry capital in cash."""
+    p = tb.scenario.params
+    a = tb.entrant_arch
+    ns.exists |= entered
+    ns.alive |= entered
+    ns.arch = np.where(entered, a, ns.arch)
+    ns.cash = np.where(entered, p.entry_cash_mult * entry_cost[:, None], ns.cash)
+    for arr in ("debt", "gpus", "book", "lease", "amort", "cum_op", "cum_econ", "rep"):
+        setattr(ns, arr, np.where(entered, 0.0, getattr(ns, arr)))
+    ns.staff = np.where(entered, 0.02 * entry_cost[:, None] + 0.05, ns.staff)
+    oq, on = d["open_q"][:, None], d["open_n"][:, None]
+    ns.n[..., 0] = np.where(entered, on, ns.n[..., 0])
+    ns.cap[..., 0] = np.where(entered, oq, ns.cap[..., 0])
+    ns.n[..., 1] = np.where(entered, on * p.distill_ratio, ns.n[..., 1])
+    ns.cap[..., 1] = np.where(
+        entered, distilled_capability(oq, p.distill_ratio, p.distill_gap), ns.cap[..., 1]
+    )
+    ns.has = ns.has | entered[..., None]
+    ns.mix = np.where(entered[..., None], tb.a_mix[a], ns.mix)
+    cost = serve_cost(ns.n, lease_hour[:, None, None], p, 1.0)
+    ns.prices = np.where(entered[..., None], 2.0 * cost, ns.prices)
+    ns.built = np.where(entered[..., None], np.array(tb.prod_ids) == "api", ns.built)
+    ns.last_deploy = np.where(entered, ns.t, ns.last_deploy)
+    ns.last_run_flops = np.where(entered, 6.0 * on * 20.0 * on, ns.last_run_flops)
