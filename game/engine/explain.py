@@ -116,7 +116,7 @@ def _share_moves(tb: Tables, old: State, new: State, m: dict, w: int, i: int) ->
         for k, tier in enumerate(("frontier", "small")):
             po, pn = old.prices[w, i, k], new.prices[w, i, k]
             if po > 0 and abs(pn / po - 1) > 0.05 and new.has[w, i, k]:
-                d_u = -p.alpha * np.log(pn / po)
+                d_u = -tb.alpha_s[s] * np.log(pn / po)
                 if (d_u < 0) == fell:
                     verb = "raised" if pn > po else "cut"
                     causes.append((abs(d_u), f"own {tier} price {verb} {abs(_pct(pn, po)):.0f}%"))
@@ -155,14 +155,14 @@ def _share_moves(tb: Tables, old: State, new: State, m: dict, w: int, i: int) ->
             if po > 0 and pn < po * 0.9 and fell:
                 causes.append(
                     (
-                        p.alpha * np.log(po / pn) * max(sh_new[s, r], 0.05) * 4,
+                        tb.alpha_s[s] * np.log(po / pn) * max(sh_new[s, r], 0.05) * 4,
                         f"rival price cut ({names[r]} {_pct(pn, po):.0f}%)",
                     )
                 )
             if po > 0 and pn > po * 1.1 and not fell:
                 causes.append(
                     (
-                        p.alpha * np.log(pn / po) * max(sh_old[s, r], 0.05) * 4,
+                        tb.alpha_s[s] * np.log(pn / po) * max(sh_old[s, r], 0.05) * 4,
                         f"rival price rise ({names[r]} +{_pct(pn, po):.0f}%)",
                     )
                 )

@@ -53,6 +53,7 @@ class Context:
     raise_cap: np.ndarray  # (W,L) $B raisable this quarter
     debt_room: np.ndarray  # (W,L) $B that can still be borrowed
     firm_share: np.ndarray  # (W,L) demand-weighted share last quarter
+    firm_alpha: np.ndarray  # (W,L) price coefficient over the lab's mix of buyers
     revenue_prev: np.ndarray  # (W,L) $B last quarter
     frontier_flops: np.ndarray  # (W,) biggest recent run
     lease_cap: np.ndarray  # (W,) multiplier on leasable compute (shortage)
@@ -105,12 +106,12 @@ def bot_decisions(st: State, tb: Tables, cx: Context) -> Decisions:
     # Myopic best responses oscillate (high share -> high price -> low share), so prices
     # move half-way (in logs) to the logit best response each quarter. Then capacity:
     # demand at the new price is last quarter's load scaled by (p/p_prev)^-eps with
-    # eps = alpha(1-s); a lab that cannot serve it raises its price until it can.
-    lerner = market.best_response_lerner(cx.firm_share, p.alpha, tb.a_price[a])
+    # eps = alpha_f(1-s); a lab that cannot serve it raises its price until it can.
+    lerner = market.best_response_lerner(cx.firm_share, cx.firm_alpha, tb.a_price[a])
     br = cx.serve_cost / (1.0 - lerner[..., None])
     prev = np.where(st.prices > 0, st.prices, br)
     prices = np.maximum(np.sqrt(prev * br), 0.85 * prev)  # cuts of at most 15% a quarter
-    eps = np.maximum(p.alpha * (1.0 - cx.firm_share), 0.5)
+    eps = np.maximum(cx.firm_alpha * (1.0 - cx.firm_share), 0.5)
     serve_kgpu = np.maximum(st.gpus * (1.0 - 1.0 / p.gpu_life_quarters) + lease - train_need, 1e-6)
     load = st.infer_flops_prev / (fpk * p.infer_utilization)  # at last quarter's prices
     clear = (load / serve_kgpu) ** (1.0 / eps)  # price ratio that clears capacity

@@ -40,9 +40,9 @@ RESEARCH: tuple[str, ...] = ("efficiency", "reliability", "synthetic")
 class Segment:
     """A market segment. Utility of an offer j to a buyer in this segment is
 
-    u = asc + beta_q*(quality - q_ref) - alpha*ln(price/p_ref) - beta_r*ln(err/0.05)
+    u = asc + beta_q*(quality - q_ref) - alpha*w*ln(price/p_ref) - beta_r*ln(err/0.05)
         + fit + lock_in*last_share + reputation
-    and the outside option (no AI) has u = 0.
+    where w = price_weight, and the outside option (no AI) has u = 0.
     """
 
     id: str
@@ -60,6 +60,7 @@ class Segment:
     app_share: float  # share of spend that flows through third-party apps
     bass_p: float = 0.01  # innovation, per quarter
     bass_q: float = 0.09  # imitation, per quarter
+    price_weight: float = 1.0  # scales alpha: how price-sensitive the segment's buyers are
 
 
 @dataclass(frozen=True)
@@ -200,6 +201,7 @@ class Params:
     open_weight_lag_quarters: int = 4  # Epoch 2024: about a year
     open_weight_markup: float = 0.15  # hosts price near serving cost
     open_weight_efficiency: float = 0.8  # hosts' cost multiplier
+    open_weight_size_ratio: float = 0.3  # active params served vs the closed model
     open_weight_error_mult: float = 1.5
     spec_strength: float = 0.35  # capability points from full focus, sqrt form
     # Finance
@@ -305,12 +307,18 @@ def default_segments() -> tuple[Segment, ...]:
     # id, potential0 (M adopters), adopters0, tokens/adopter (M per quarter), market_growth,
     # opens_at, asc, beta_quality, q_ref, beta_reliability, p_ref ($/M), lock_in, app_share
     return (
-        Segment("coding", 30.0, 0.35, 120.0, 0.4, 0.0, 0.5, 5.0, 5.0, 0.6, 10.0, 2.0, 0.5),
-        Segment("writing", 400.0, 0.25, 16.0, 0.25, 0.0, 0.5, 2.5, 4.7, 0.1, 5.0, 1.5, 0.3),
-        Segment("entertainment", 600.0, 0.15, 10.0, 0.3, 0.0, 0.0, 1.5, 4.6, 0.05, 3.0, 1.5, 0.6),
-        Segment("enterprise", 60.0, 0.15, 120.0, 0.4, 0.0, 0.3, 3.5, 5.0, 1.0, 8.0, 2.5, 0.6),
-        Segment("science", 10.0, 0.10, 40.0, 0.6, 5.3, 0.0, 6.0, 5.5, 1.2, 20.0, 1.5, 0.5),
-        Segment("government", 6.0, 0.10, 60.0, 0.4, 0.0, -0.5, 4.0, 5.0, 1.5, 15.0, 3.0, 0.3),
+        Segment("coding", 30.0, 0.35, 120.0, 0.4, 0.0, 0.5, 5.0, 5.0, 0.6, 10.0, 2.0, 0.5,
+                price_weight=0.6),
+        Segment("writing", 400.0, 0.25, 16.0, 0.25, 0.0, 0.5, 2.5, 4.7, 0.1, 5.0, 1.5, 0.3,
+                price_weight=1.1),
+        Segment("entertainment", 600.0, 0.15, 10.0, 0.3, 0.0, 0.0, 1.5, 4.6, 0.05, 3.0, 1.5, 0.6,
+                price_weight=1.3),
+        Segment("enterprise", 60.0, 0.15, 120.0, 0.4, 0.0, 0.3, 3.5, 5.0, 1.0, 8.0, 2.5, 0.6,
+                price_weight=0.8),
+        Segment("science", 10.0, 0.10, 40.0, 0.6, 5.3, 0.0, 6.0, 5.5, 1.2, 20.0, 1.5, 0.5,
+                price_weight=0.5),
+        Segment("government", 6.0, 0.10, 60.0, 0.4, 0.0, -0.5, 4.0, 5.0, 1.5, 15.0, 3.0, 0.3,
+                price_weight=0.5),
     )
 
 

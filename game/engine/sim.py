@@ -114,7 +114,10 @@ def _context(st: State, tb: Tables, fx) -> Context:
     share = st.share_prev[..., :-1].reshape(st.share_prev.shape[0], S, -1, K)  # (W,S,L,K)
     vol = st.adopters * tb.tokens_per_adopter  # (W,S)
     w = vol / np.maximum(vol.sum(axis=-1, keepdims=True), 1e-12)
-    firm = (share.sum(axis=-1) * w[..., None]).sum(axis=1)  # (W,L)
+    by_seg = share.sum(axis=-1) * w[..., None]  # (W,S,L) lab's share of all demand
+    firm = by_seg.sum(axis=1)  # (W,L)
+    firm_alpha = (by_seg * tb.alpha_s[:, None]).sum(axis=1) / np.maximum(firm, 1e-12)
+    firm_alpha = np.where(firm > 1e-9, firm_alpha, (tb.alpha_s * w).sum(-1)[:, None])
     debt_room = np.maximum(p.debt_limit_revenue * 4.0 * rev + 0.5 * st.book - st.debt, 0.0)
     return Context(
         gpu_hour_price=hour,
@@ -127,6 +130,7 @@ def _context(st: State, tb: Tables, fx) -> Context:
         raise_cap=p.max_dilution * value,
         debt_room=np.where(st.alive, debt_room, 0.0),
         firm_share=firm,
+        firm_alpha=firm_alpha,
         revenue_prev=rev,
         frontier_flops=np.where(st.exists, st.last_run_flops, 0.0).max(axis=-1),
         lease_cap=fx["lease_cap_mult"],
@@ -324,7 +328,9 @@ def _open_offer(st: State, tb: Tables, cx: Context, fx):
     lag_n = np.take_along_axis(st.front_n, slot[:, None], 1)[:, 0]
     use_rel = st.open_cap > lag_cap
     open_q = np.where(use_rel, st.open_cap, lag_cap)
-    open_n = np.where(use_rel, np.maximum(st.open_n, 1e6), lag_n)
+    # Hosts serve open models quantized, sparse or distilled: fewer active parameters
+    # than the closed model of the same capability.
+    open_n = np.where(use_rel, np.maximum(st.open_n, 1e6), lag_n) * p.open_weight_size_ratio
     hour_lease = cx.gpu_hour_price * p.lease_premium
     open_cost = serve_cost(open_n, hour_lease, p, p.open_weight_efficiency)
     return open_q, open_n, open_cost * (1.0 + p.open_weight_markup), open_cost
@@ -349,8 +355,7 @@ def _demand(st: State, tb: Tables, cx: Context, prices, fx, adopters=None):
     u_lab = (
         tb.asc
         + tb.beta_q * (qual - tb.q_ref)
-        - p.alpha * np.log(np.maximum(prices, 1e-9) / 1.0)[..., None]
-        + p.alpha * np.log(tb.p_ref)
+        - tb.alpha_s * np.log(np.maximum(prices, 1e-9)[..., None] / tb.p_ref)
         - tb.beta_r * np.log(err / 0.05)[..., None]
         + fit[:, :, None, :]
         + lock[:, :, None, :] * share_prev
@@ -365,7 +370,7 @@ def _demand(st: State, tb: Tables, cx: Context, prices, fx, adopters=None):
     u_open = (
         tb.asc
         + tb.beta_q * (open_q[:, None] - tb.q_ref)
-        - p.alpha * np.log(open_price[:, None] / tb.p_ref)
+        - tb.alpha_s * np.log(open_price[:, None] / tb.p_ref)
         - tb.beta_r * np.log(err_open / 0.05)[:, None]
         + tb.lock_in * st.share_prev[..., -1]
     )  # (W,S)
@@ -747,7 +752,7 @@ def step(tb: Tables, st: State, orders: dict[int, Orders] | None = None) -> tupl
     apps = (tb.app_share * app_spend).sum(-1) * p.app_margin / (1.0 - p.app_margin) / 1e9
     seg_tok = d["tokens"].sum(-1)
     mean_price = app_spend / np.maximum(seg_tok, 1e-9)
-    cs = market.consumer_surplus(d["inclusive"], p.alpha, mean_price, d["vol"]).sum(-1) / 1e9
+    cs = market.consumer_surplus(d["inclusive"], tb.alpha_s, mean_price, d["vol"]).sum(-1) / 1e9
     labs_layer = op.sum(-1) + (fringe_rev - fringe_compute)
     vc = np.stack([vendor_gp, labs_layer, apps, cs], axis=-1)
     ns.vc_cum = st.vc_cum + vc

@@ -63,6 +63,7 @@ class Tables:
     app_share: np.ndarray
     bass_p: np.ndarray
     bass_q: np.ndarray
+    alpha_s: np.ndarray  # price coefficient by segment = alpha * price_weight
     # products (P,), (P,S)
     prod_ids: tuple[str, ...]
     build_q: np.ndarray
@@ -165,6 +166,7 @@ def compile_tables(sc: Scenario) -> Tables:
         app_share=seg_arr("app_share"),
         bass_p=seg_arr("bass_p"),
         bass_q=seg_arr("bass_q"),
+        alpha_s=p.alpha * seg_arr("price_weight"),
         prod_ids=tuple(q.id for q in prods),
         build_q=np.array([max(int(q.build_quarters), 1) for q in prods]),
         build_cost=np.array([float(q.build_cost) for q in prods]),
