@@ -78,7 +78,7 @@ def bot_decisions(st: State, tb: Tables, cx: Context) -> Decisions:
     target = (
         tb.a_ambition[a] * cx.frontier_flops[:, None] * (p.training_cost_growth * pp_gain) ** years
     )
-    funds = cash + 0.5 * cx.raise_cap
+    funds = cash + cx.raise_cap  # counts on this quarter's round: a crash can break it
     afford = tb.a_spend[a] * np.maximum(funds, 0.0) / np.maximum(cx.train_flop_cost[:, None], 1e-30)
     flops = np.minimum(target, afford)
     # Train the biggest affordable run; algorithmic progress makes even a run no
@@ -101,7 +101,9 @@ def bot_decisions(st: State, tb: Tables, cx: Context) -> Decisions:
     lease = np.maximum(need - st.gpus * (1.0 - 1.0 / p.gpu_life_quarters), 0.0)
     # Commit to what cash plus this quarter's expected raise can pay for: a lab that
     # counts on investors who then walk away can run out of cash (and exit).
-    lease = np.minimum(lease, 0.9 * np.maximum(cash + cx.raise_cap, 0.0) / cx.lease_cost[:, None])
+    # A run under way is a commitment: its compute is leased whatever the cash says.
+    afford_kgpu = 0.9 * np.maximum(cash + cx.raise_cap, 0.0) / cx.lease_cost[:, None]
+    lease = np.minimum(lease, np.maximum(afford_kgpu, np.where(st.run_on, train_need, 0.0)))
     # --- Prices ------------------------------------------------------------------
     # Myopic best responses oscillate (high share -> high price -> low share), so prices
     # move half-way (in logs) to the logit best response each quarter. Then capacity:

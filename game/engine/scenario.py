@@ -304,22 +304,21 @@ class Scenario:
 
 
 def default_segments() -> tuple[Segment, ...]:
-    # id, potential0 (M adopters), adopters0, tokens/adopter (M per quarter), market_growth,
-    # opens_at, asc, beta_quality, q_ref, beta_reliability, p_ref ($/M), lock_in, app_share
-    return (
-        Segment("coding", 30.0, 0.35, 120.0, 0.4, 0.0, 0.5, 5.0, 5.0, 0.6, 10.0, 2.0, 0.5,
-                price_weight=0.6),
-        Segment("writing", 400.0, 0.25, 16.0, 0.25, 0.0, 0.5, 2.5, 4.7, 0.1, 5.0, 1.5, 0.3,
-                price_weight=1.1),
-        Segment("entertainment", 600.0, 0.15, 10.0, 0.3, 0.0, 0.0, 1.5, 4.6, 0.05, 3.0, 1.5, 0.6,
-                price_weight=1.3),
-        Segment("enterprise", 60.0, 0.15, 120.0, 0.4, 0.0, 0.3, 3.5, 5.0, 1.0, 8.0, 2.5, 0.6,
-                price_weight=0.8),
-        Segment("science", 10.0, 0.10, 40.0, 0.6, 5.3, 0.0, 6.0, 5.5, 1.2, 20.0, 1.5, 0.5,
-                price_weight=0.5),
-        Segment("government", 6.0, 0.10, 60.0, 0.4, 0.0, -0.5, 4.0, 5.0, 1.5, 15.0, 3.0, 0.3,
-                price_weight=0.5),
+    """The six segments. Columns follow Segment's fields; see docs/model.md for sources."""
+    # fmt: off
+    cols = ("id", "potential0", "adopters0", "tokens_per_adopter", "market_growth", "opens_at",
+            "asc", "beta_quality", "q_ref", "beta_reliability", "p_ref", "lock_in", "app_share",
+            "price_weight")
+    rows = (
+        ("coding",        30.0, 0.35, 120.0, 0.40, 0.0,  0.5, 5.0, 5.0, 0.60, 10.0, 2.0, 0.5, 0.6),
+        ("writing",      400.0, 0.25,  16.0, 0.25, 0.0,  0.5, 2.5, 4.7, 0.10,  5.0, 1.5, 0.3, 1.1),
+        ("entertainment", 600.0, 0.15, 10.0, 0.30, 0.0,  0.0, 1.5, 4.6, 0.05,  3.0, 1.5, 0.6, 1.3),
+        ("enterprise",    60.0, 0.15, 120.0, 0.40, 0.0,  0.3, 3.5, 5.0, 1.00,  8.0, 2.5, 0.6, 0.8),
+        ("science",       10.0, 0.10,  40.0, 0.60, 5.3,  0.0, 6.0, 5.5, 1.20, 20.0, 1.5, 0.5, 0.5),
+        ("government",     6.0, 0.10,  60.0, 0.40, 0.0, -0.5, 4.0, 5.0, 1.50, 15.0, 3.0, 0.3, 0.5),
     )
+    # fmt: on
+    return tuple(Segment(**dict(zip(cols, row, strict=True))) for row in rows)
 
 
 def default_products() -> tuple[Product, ...]:
@@ -423,6 +422,7 @@ def default_archetypes() -> tuple[Archetype, ...]:
             research_split={"efficiency": 0.4, "reliability": 0.4, "synthetic": 0.2},
             products=("api", "chat", "workspace", "enterprise", "swarm", "science"),
             buy_share=0.3,
+            max_spend_share=0.7,
             blurb="Races for the best model and sells it at a premium.",
         ),
         Archetype(
@@ -483,6 +483,7 @@ def default_archetypes() -> tuple[Archetype, ...]:
             research_split={"efficiency": 0.7, "reliability": 0.2, "synthetic": 0.1},
             products=("api", "chat", "swarm"),
             buy_share=0.2,
+            max_spend_share=0.8,
             blurb="Trains small over-trained models and undercuts on price.",
         ),
         Archetype(

@@ -105,10 +105,13 @@ def _context(st: State, tb: Tables, fx) -> Context:
     best = np.where(st.has, st.cap, -np.inf).max(axis=-1)
     lead = np.maximum(best - st.open_q_prev[:, None] + 1.0, 0.0)
     rank = (best[:, :, None] < best[:, None, :]).sum(axis=-1)  # 0 = leader
-    rank_factor = np.where(rank == 0, 1.5, np.where(rank == 1, 1.0, 0.7))
+    rank_factor = np.array([1.5, 1.0, 0.6, 0.4])[np.minimum(rank, 3)]
     mood = np.where(tb.a_free[st.arch], 1.0, st.sentiment[:, None])
+    # Investors pay for revenue, more for profitable and growing revenue.
+    margin = np.clip(0.5 + st.op_prev / np.maximum(rev, 1e-3), 0.1, 1.5)
     value = mood * (
-        p.valuation_multiple * 4.0 * rev * growth + p.capability_valuation * lead * rank_factor
+        p.valuation_multiple * 4.0 * rev * growth * margin
+        + p.capability_valuation * lead * rank_factor
     )
     value = np.where(st.alive, value, 0.0)
     share = st.share_prev[..., :-1].reshape(st.share_prev.shape[0], S, -1, K)  # (W,S,L,K)
@@ -283,6 +286,7 @@ def create(tb: Tables, seed: int, worlds: int = 1, human: tuple[int, ...] | None
         open_q_prev=np.zeros(W),
         served_prev=np.ones((W, L)),
         vendor_prev=np.zeros(W),
+        op_prev=z.copy(),
     )
     # Book value of the hardware labs start with: bought over the past two years.
     _, _, _, buy_cost, _, _ = _compute_prices(tb, 0, st.markup, _event_effects(tb, st.ev_left))
@@ -706,7 +710,9 @@ def step(tb: Tables, st: State, orders: dict[int, Orders] | None = None) -> tupl
     flows[..., FLOW["staff"]] = -np.where(alive, staff, 0.0)
     flows[..., FLOW["interest"]] = -st.debt * p.interest_q
     flows[..., FLOW["subsidy"]] = np.where(alive, tb.a_subsidy[st.arch], 0.0)
-    funding = np.where(alive, np.minimum(dec.raise_ask, cx.raise_cap), 0.0)
+    # Rounds close at the quarter's mood: a crash that starts now cuts them short.
+    mood = np.where(tb.a_free[st.arch], 1.0, (ns.sentiment / st.sentiment)[:, None])
+    funding = np.where(alive, np.minimum(dec.raise_ask, cx.raise_cap * mood), 0.0)
     flows[..., FLOW["funding"]] = funding
     repay = np.where(alive, np.minimum(dec.repay, st.debt), 0.0)
     borrow = np.where(alive, np.minimum(dec.borrow, cx.debt_room), 0.0)
@@ -738,6 +744,7 @@ def step(tb: Tables, st: State, orders: dict[int, Orders] | None = None) -> tupl
     op = np.where(alive, op, 0.0)
     econ = np.where(alive, econ, 0.0)
     ns.cum_op = st.cum_op + op
+    ns.op_prev = op
     ns.cum_econ = st.cum_econ + econ
 
     # 9. Vendor, value chain, market structure.

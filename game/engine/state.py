@@ -285,6 +285,7 @@ class State:
     open_q_prev: np.ndarray  # (W,) open-weight offer capability last quarter
     served_prev: np.ndarray  # (W,L) share of demand served last quarter
     vendor_prev: np.ndarray  # (W,) vendor revenue last quarter, in GPU-hours
+    op_prev: np.ndarray  # (W,L) operating profit last quarter, $B
 
     @property
     def worlds(self) -> int:
