@@ -168,9 +168,7 @@ def _share_moves(tb: Tables, old: State, new: State, m: dict, w: int, i: int) ->
                 )
             dc = new.cap[w, r, 0] - old.cap[w, r, 0]
             if dc > 0.05 and fell:
-                causes.append(
-                    (dc * tb.beta_q[s] * 2, f"{names[r]} shipped a better model (+{dc:.2f})")
-                )
+                causes.append((dc * tb.beta_q[s] * 2, f"{names[r]} upgraded its model (+{dc:.2f})"))
         d_open = m["open_capability"][w] - old.open_q_prev[w]
         if d_open > 0.03 and fell:
             causes.append(

@@ -33,6 +33,21 @@ def logit_shares(utility, available):
     return shares, outside, inclusive
 
 
+def partial_adjustment(prev, fresh, fresh_outside, available, rho):
+    """Shares when only a fraction rho of buyers re-choose each quarter.
+
+    prev, fresh: (W,S,J) last quarter's and this quarter's logit shares; available:
+    (W,J) offers still on sale. Buyers of withdrawn offers all choose afresh. Returns
+    (shares, outside) that sum to one. Switching costs of this kind are the standard
+    partial-adjustment reading of state dependence (Klemperer 1995).
+    """
+    stay = (1.0 - rho) * prev * available[:, None, :]
+    prev_out = np.clip(1.0 - prev.sum(axis=-1), 0.0, 1.0)
+    stay_out = (1.0 - rho) * prev_out
+    pool = 1.0 - stay.sum(axis=-1) - stay_out
+    return stay + pool[..., None] * fresh, stay_out + pool * fresh_outside
+
+
 def best_response_lerner(firm_share, alpha, factor, lo=0.05, hi=0.85):
     """Lerner index (p - c)/p from the logit first-order condition.
 

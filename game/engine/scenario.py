@@ -203,6 +203,7 @@ class Params:
     open_weight_efficiency: float = 0.8  # hosts' cost multiplier
     open_weight_size_ratio: float = 0.3  # active params served vs the closed model
     open_weight_error_mult: float = 1.5
+    switching_rate: float = 0.4  # share of buyers who choose afresh each quarter
     spec_strength: float = 0.35  # capability points from full focus, sqrt form
     # Finance
     interest_q: float = 0.02

@@ -295,7 +295,7 @@ def create(tb: Tables, seed: int, worlds: int = 1, human: tuple[int, ...] | None
     # valuations and capacity plans start from a market that already exists.
     fx = _event_effects(tb, st.ev_left)
     cx = _context(st, tb, fx)
-    d = _demand(st, tb, cx, st.prices, fx)
+    d = _demand(st, tb, cx, st.prices, fx, switching=1.0)
     st.share_prev = d["shares"]
     st.infer_flops_prev = d["infer_flops"]
     st.open_q_prev = d["open_q"]
@@ -340,8 +340,12 @@ def _open_offer(st: State, tb: Tables, cx: Context, fx):
     return open_q, open_n, open_cost * (1.0 + p.open_weight_markup), open_cost
 
 
-def _demand(st: State, tb: Tables, cx: Context, prices, fx, adopters=None):
-    """Logit demand in every segment. Returns a dict of arrays (see keys below)."""
+def _demand(st: State, tb: Tables, cx: Context, prices, fx, adopters=None, switching=None):
+    """Logit demand in every segment. Returns a dict of arrays (see keys below).
+
+    Only a share `switching` of buyers choose afresh each quarter (partial adjustment);
+    the rest stay with last quarter's choice if it is still on offer.
+    """
     p = tb.scenario.params
     W, L = st.cash.shape
     adopters = st.adopters if adopters is None else adopters
@@ -382,7 +386,9 @@ def _demand(st: State, tb: Tables, cx: Context, prices, fx, adopters=None):
     av = np.concatenate(
         [avail.transpose(0, 3, 1, 2).reshape(W, S, L * K), np.ones((W, S, 1), dtype=bool)], -1
     )
-    shares, outside, inclusive = market.logit_shares(u, av)
+    fresh, fresh_out, inclusive = market.logit_shares(u, av)
+    rho = p.switching_rate if switching is None else switching
+    shares, outside = market.partial_adjustment(st.share_prev, fresh, fresh_out, av[..., 0, :], rho)
     vol = adopters * tb.tokens_per_adopter * 1e6 * fx["demand_mult"][:, None]  # M tokens (W,S)
     tokens = shares * vol[..., None]  # (W,S,J)
     lab_tokens = tokens[..., :-1].reshape(W, S, L, K).sum(axis=1)  # (W,L,K)
@@ -392,6 +398,7 @@ def _demand(st: State, tb: Tables, cx: Context, prices, fx, adopters=None):
     return {
         "shares": shares,
         "outside": outside,
+        "fresh": fresh,
         "inclusive": inclusive,
         "tokens": tokens,
         "vol": vol,
@@ -417,6 +424,8 @@ def _apply_orders(
     """Overwrite human labs' rows with their orders; refuse illegal ones whole."""
     p = tb.scenario.params
     errs: list[str] = []
+    if not isinstance(orders, dict):
+        raise OrderError([f"orders must map lab index -> Orders, got {type(orders).__name__}"])
     for i in orders:
         if not isinstance(i, int | np.integer) or not 0 <= int(i) < tb.n_labs:
             errs.append(f"orders for unknown lab {i!r}")

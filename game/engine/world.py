@@ -101,14 +101,25 @@ class World:
         h = self.state.human
         return bool(h.any() and not self.state.alive[:, h].any())
 
-    def step(self, orders: dict[int, Orders] | None = None) -> Report:
-        """Play one quarter. Raises OrderError (state unchanged) for illegal orders."""
+    def step(self, orders: dict[int, Orders] | Orders | None = None) -> Report:
+        """Play one quarter. Raises OrderError (state unchanged) for illegal orders.
+
+        orders: {lab index: Orders}, or a bare Orders for the one human lab.
+        """
         if self.state.t >= self.scenario.quarters:
             raise OrderError([f"the game is over after {self.scenario.quarters} quarters"])
+        if isinstance(orders, Orders):
+            humans = np.flatnonzero(self.state.human)
+            if len(humans) != 1:
+                raise OrderError(["bare Orders need exactly one human lab; pass {lab: Orders}"])
+            orders = {int(humans[0]): orders}
         old = self.state
         new, report = step(self.tables, old, orders)
         if self.explain:
-            report.events = explain(self.tables, old, new, report.metrics)
+            # Share moves are explained for the human labs (all labs in a bot-only run).
+            humans = np.flatnonzero(old.human)
+            labs = humans if len(humans) else None
+            report.events = explain(self.tables, old, new, report.metrics, labs=labs)
         self.state = new
         if self.keep_history:
             self._history.append({k: report.metrics[k] for k in HISTORY_KEYS})
