@@ -67,7 +67,6 @@ def bot_decisions(st: State, tb: Tables, cx: Context) -> Decisions:
     fpk = tb.flops_per_kgpu_q
     W, L = cash.shape
 
-    # --- Prices: logit best response to last quarter's shares --------------------
     # --- Training runs -------------------------------------------------------
     cadence = tb.a_cadence[a]
     runq = tb.a_run_q[a]
@@ -75,16 +74,18 @@ def bot_decisions(st: State, tb: Tables, cx: Context) -> Decisions:
     due = idle & ((st.t - st.last_deploy) >= np.maximum(cadence - runq, 1))
     years = cadence / 4.0
     pp_gain = 2.0 ** (1.0 / p.price_perf_doubling_years)
-    target = (
-        tb.a_ambition[a] * cx.frontier_flops[:, None] * (p.training_cost_growth * pp_gain) ** years
-    )
+    # A lab whose last model fell short of the scaling law stops racing on size: it
+    # halves its ambition and over-trains smaller models that are cheap to serve.
+    stalled = st.stall_seen
+    growth = (p.training_cost_growth * pp_gain) ** years
+    target = np.where(stalled, 0.5, 1.0) * tb.a_ambition[a] * cx.frontier_flops[:, None] * growth
     funds = cash + cx.raise_cap  # counts on this quarter's round: a crash can break it
     afford = tb.a_spend[a] * np.maximum(funds, 0.0) / np.maximum(cx.train_flop_cost[:, None], 1e-30)
     flops = np.minimum(target, afford)
     # Train the biggest affordable run; algorithmic progress makes even a run no
     # bigger than the last one an upgrade, so only tiny runs are skipped.
     start = due & (flops >= 0.5 * st.last_run_flops) & (flops > 1e21)
-    tpp = tb.a_tpp[a]
+    tpp = tb.a_tpp[a] * np.where(stalled, 4.0, 1.0)
     run_n = np.sqrt(flops / (6.0 * tpp))
     run_d = tpp * run_n
     run_mix = tb.a_mix[a]

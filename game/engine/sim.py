@@ -287,6 +287,8 @@ def create(tb: Tables, seed: int, worlds: int = 1, human: tuple[int, ...] | None
         served_prev=np.ones((W, L)),
         vendor_prev=np.zeros(W),
         op_prev=z.copy(),
+        stall_seen=np.zeros((W, L), dtype=bool),
+        struct_hist=np.full((W, 4, 4), np.nan),
     )
     # Book value of the hardware labs start with: bought over the past two years.
     _, _, _, buy_cost, _, _ = _compute_prices(tb, 0, st.markup, _event_effects(tb, st.ev_left))
@@ -637,6 +639,7 @@ def step(tb: Tables, st: State, orders: dict[int, Orders] | None = None) -> tupl
     ns.last_run_flops = np.where(ship, ns.run_need, st.last_run_flops)
     ns.amort = st.amort + np.where(ship, ns.run_cost, 0.0)
     ns.run_wait = np.where(ship, -1, np.where(ns.run_wait > 0, ns.run_wait - 1, ns.run_wait))
+    ns.stall_seen = st.stall_seen | (ship & (ns.run_raw - ns.run_cap > 0.05))
 
     # 5. Distillation and open releases.
     distill = dec.distill & alive & ns.has[..., 0]
@@ -779,7 +782,11 @@ def step(tb: Tables, st: State, orders: dict[int, Orders] | None = None) -> tupl
     served_tok = lab_tok.sum((1, 2)) + open_tok
     open_share = open_tok / np.maximum(served_tok, 1e-9)
     lab_margin = op.sum(-1) / np.maximum(revenue.sum(-1), 1e-9)
-    verdict = metrics.verdict(hhi, lern, lab_margin, open_share)
+    # The verdict reads the last four quarters (fewer at the start), not one noisy one.
+    now = np.stack([hhi, lern, lab_margin, open_share], axis=-1)[:, None, :]
+    ns.struct_hist = np.concatenate([st.struct_hist[:, 1:], now], axis=1)
+    trail = np.nanmean(ns.struct_hist, axis=1)
+    verdict = metrics.verdict(trail[:, 0], trail[:, 1], trail[:, 2], trail[:, 3])
     # Price of constant capability: cheapest offer at or above a fixed capability.
     ref = tb.front0 - 0.5
     ok = alive[..., None] & ns.has & (ns.cap >= ref)

@@ -286,6 +286,8 @@ class State:
     served_prev: np.ndarray  # (W,L) share of demand served last quarter
     vendor_prev: np.ndarray  # (W,) vendor revenue last quarter, in GPU-hours
     op_prev: np.ndarray  # (W,L) operating profit last quarter, $B
+    stall_seen: np.ndarray  # (W,L) bool: a shipped model fell short of the scaling law
+    struct_hist: np.ndarray  # (W,4,4) last 4 quarters of hhi, lerner, margin, open share
 
     @property
     def worlds(self) -> int:
