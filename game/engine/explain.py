@@ -140,16 +140,19 @@ def _share_moves(tb: Tables, old: State, new: State, m: dict, w: int, i: int) ->
                 causes.append((gain, f"launched {tb.scenario.products[j].name}"))
         # Rivals.
         for r in range(L):
-            if r == i or not old.exists[w, r]:
+            if r == i:
+                continue
+            if m["entered"][w, r]:
+                if fell:
+                    causes.append((0.5, f"new entrant {names[r]}"))
+                continue
+            if not old.exists[w, r]:
                 continue
             if old.alive[w, r] and not new.alive[w, r]:
                 if not fell:
                     causes.append((1.0 * sh_old[s, r] * 10, f"{names[r]} went bankrupt"))
                 continue
             if not new.alive[w, r]:
-                continue
-            if not old.alive[w, r] and fell:
-                causes.append((0.5, f"new entrant {names[r]}"))
                 continue
             po, pn = old.prices[w, r, 0], new.prices[w, r, 0]
             if po > 0 and pn < po * 0.9 and fell:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .fast import rsum
+
 
 def bass_step(adopters, potential, p, q):
     """A' = A + (p + q A/M)(M - A), kept within [0, max(A, M)]."""
@@ -19,18 +21,17 @@ def bass_step(adopters, potential, p, q):
 def logit_shares(utility, available):
     """Shares of each offer and of the outside option (utility 0).
 
-    utility, available: (..., J). Returns (shares (..., J), outside (...), inclusive (...))
-    where inclusive = ln(1 + sum_j exp(u_j)) is the logit inclusive value.
+    utility, available: (..., J) (available broadcasts). Returns (shares (..., J),
+    outside (...), inclusive (...)) where inclusive = ln(1 + sum_j exp(u_j)) is the
+    logit inclusive value. Utilities are capped at 300 so exp cannot overflow, which
+    lets us skip the usual max-subtraction (the engine's utilities stay far below).
     """
-    u = np.where(available, utility, -np.inf)
-    top = np.maximum(np.max(u, axis=-1), 0.0)
-    e = np.exp(u - top[..., None])
-    e0 = np.exp(-top)
-    denom = e0 + e.sum(axis=-1)
-    shares = e / denom[..., None]
-    outside = e0 / denom
-    inclusive = top + np.log(denom)
-    return shares, outside, inclusive
+    # exp(-inf) and exp underflow take numpy's slow path; exp(-700) ~ 1e-304 does not,
+    # and the mask then makes unavailable offers' shares exactly zero.
+    e = np.exp(np.where(available, np.minimum(utility, 300.0), -700.0)) * available
+    denom = 1.0 + e.sum(axis=-1)
+    inv = 1.0 / denom
+    return e * inv[..., None], inv, np.log(denom)
 
 
 def partial_adjustment(prev, fresh, fresh_outside, available, rho):
@@ -42,9 +43,9 @@ def partial_adjustment(prev, fresh, fresh_outside, available, rho):
     partial-adjustment reading of state dependence (Klemperer 1995).
     """
     stay = (1.0 - rho) * prev * available[:, None, :]
-    prev_out = np.clip(1.0 - prev.sum(axis=-1), 0.0, 1.0)
+    prev_out = np.clip(1.0 - rsum(prev), 0.0, 1.0)
     stay_out = (1.0 - rho) * prev_out
-    pool = 1.0 - stay.sum(axis=-1) - stay_out
+    pool = 1.0 - rsum(stay) - stay_out
     return stay + pool[..., None] * fresh, stay_out + pool * fresh_outside
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .fast import rsum
+
 VERDICTS: tuple[str, ...] = ("monopoly", "consolidated oligopoly", "competitive", "commoditized")
 MONOPOLY, OLIGOPOLY, COMPETITIVE, COMMODITIZED = range(4)
 
@@ -20,14 +22,14 @@ OPEN_SHARE_COMMODITY = 0.5  # open-weight hosts serve most tokens
 
 def hhi(lab_revenue, fringe_revenue):
     """HHI of model revenue, 0..10,000. lab_revenue (W,L); the fringe is atomistic."""
-    total = lab_revenue.sum(axis=-1) + fringe_revenue
+    total = rsum(lab_revenue) + fringe_revenue
     s = lab_revenue / np.maximum(total, 1e-12)[..., None] * 100.0
-    return np.where(total > 0, (s**2).sum(axis=-1), 0.0)
+    return np.where(total > 0, rsum(s * s), 0.0)
 
 
 def cr4(lab_revenue, fringe_revenue):
-    total = lab_revenue.sum(axis=-1) + fringe_revenue
-    top4 = -np.sort(-lab_revenue, axis=-1)[..., :4].sum(axis=-1)
+    total = rsum(lab_revenue) + fringe_revenue
+    top4 = rsum(-np.sort(-lab_revenue, axis=-1)[..., :4])
     return np.where(total > 0, top4 / np.maximum(total, 1e-12), 0.0)
 
 

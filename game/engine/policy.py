@@ -11,6 +11,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from . import market
+from .fast import rany, rsum
 from .state import K, R, S, State, Tables
 
 
@@ -79,7 +80,13 @@ def bot_decisions(st: State, tb: Tables, cx: Context) -> Decisions:
     stalled = st.stall_seen
     growth = (p.training_cost_growth * pp_gain) ** years
     target = np.where(stalled, 0.5, 1.0) * tb.a_ambition[a] * cx.frontier_flops[:, None] * growth
-    funds = cash + cx.raise_cap  # counts on this quarter's round: a crash can break it
+    # Serving the customers comes first: a year of staff and of last quarter's serving
+    # compute is set aside before a run is sized. The rest, with the rounds it expects
+    # over the run, is what the lab may commit: a lab racing on hope can be caught out
+    # when the rounds shrink (a crash, or falling margins).
+    serve_q = st.infer_flops_prev / (fpk * p.infer_utilization) * cx.lease_cost[:, None]
+    reserve = 4.0 * (st.staff + serve_q)
+    funds = cash + runq * cx.raise_cap - reserve  # a round each quarter of the run
     afford = tb.a_spend[a] * np.maximum(funds, 0.0) / np.maximum(cx.train_flop_cost[:, None], 1e-30)
     flops = np.minimum(target, afford)
     # Train the biggest affordable run; algorithmic progress makes even a run no
@@ -113,7 +120,7 @@ def bot_decisions(st: State, tb: Tables, cx: Context) -> Decisions:
     lerner = market.best_response_lerner(cx.firm_share, cx.firm_alpha, tb.a_price[a])
     br = cx.serve_cost / (1.0 - lerner[..., None])
     prev = np.where(st.prices > 0, st.prices, br)
-    prices = np.maximum(np.sqrt(prev * br), 0.85 * prev)  # cuts of at most 15% a quarter
+    prices = np.sqrt(prev * br)
     eps = np.maximum(cx.firm_alpha * (1.0 - cx.firm_share), 0.5)
     serve_kgpu = np.maximum(st.gpus * (1.0 - 1.0 / p.gpu_life_quarters) + lease - train_need, 1e-6)
     load = st.infer_flops_prev / (fpk * p.infer_utilization)  # at last quarter's prices
@@ -133,7 +140,7 @@ def bot_decisions(st: State, tb: Tables, cx: Context) -> Decisions:
     # --- Products: next in the archetype's build order ------------------------------
     rank = tb.a_prod_rank[a]  # (W,L,P)
     free = ~st.built & (st.build_left == 0)
-    building = (st.build_left > 0).any(axis=-1)
+    building = rany(st.build_left > 0)
     cand = np.where(free, rank, 10_000)
     nxt = np.argmin(cand, axis=-1)
     ok = (np.take_along_axis(cand, nxt[..., None], -1)[..., 0] < 10_000) & ~building
@@ -151,7 +158,7 @@ def bot_decisions(st: State, tb: Tables, cx: Context) -> Decisions:
     release = alive & tb.a_open[a] & st.has[..., 0] & (st.last_deploy == st.t - 1)
 
     # --- Money: raise when the runway is short ------------------------------------
-    burn = st.staff + cx.lease_cost[:, None] * lease + research.sum(-1)
+    burn = st.staff + cx.lease_cost[:, None] * lease + rsum(research)
     # Ask investors for the run the archetype wants, not just the one it can afford.
     want_cost = np.where(due | st.run_on, target * cx.train_flop_cost[:, None], 0.0)
     short = cash < 4.0 * burn + want_cost

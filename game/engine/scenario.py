@@ -186,6 +186,7 @@ class Params:
     train_utilization: float = 0.375  # Epoch median MFU
     infer_utilization: float = 0.3  # assumption: decoding is memory-bound
     # Inference
+    serving_progress_per_year: float = 1.0  # serving-stack gains for everyone; 1 = none
     efficiency_step: float = 0.2  # cut per research level (the interview's 10-30%)
     efficiency_unit: float = 1.0  # $B per research doubling
     reliability_unit: float = 1.0
@@ -197,12 +198,14 @@ class Params:
     distill_ratio: float = 0.1  # small model params / big model params
     distill_gap: float = 1.2  # capability lost per decade of size when distilling
     # Demand
-    alpha: float = 2.0  # price coefficient on ln(price); markup = 1/(alpha(1-s))
+    alpha: float = 2.5  # price coefficient on ln(price); markup = 1/(alpha(1-s))
     open_weight_lag_quarters: int = 4  # Epoch 2024: about a year
     open_weight_markup: float = 0.15  # hosts price near serving cost
     open_weight_efficiency: float = 0.8  # hosts' cost multiplier
-    open_weight_size_ratio: float = 0.3  # active params served vs the closed model
+    open_weight_size_ratio: float = 0.5  # share of parameters active per token (sparse)
+    open_weight_tokens_per_param: float = 100.0  # open models are over-trained
     open_weight_error_mult: float = 1.5
+    open_weight_friction: float = 2.0  # utility cost of no vendor: hosting, support, SLAs
     switching_rate: float = 0.4  # share of buyers who choose afresh each quarter
     spec_strength: float = 0.35  # capability points from full focus, sqrt form
     # Finance
@@ -311,12 +314,12 @@ def default_segments() -> tuple[Segment, ...]:
             "asc", "beta_quality", "q_ref", "beta_reliability", "p_ref", "lock_in", "app_share",
             "price_weight")
     rows = (
-        ("coding",        30.0, 0.35, 120.0, 0.40, 0.0,  0.5, 5.0, 5.0, 0.60, 10.0, 2.0, 0.5, 0.6),
-        ("writing",      400.0, 0.25,  16.0, 0.25, 0.0,  0.5, 2.5, 4.7, 0.10,  5.0, 1.5, 0.3, 1.1),
-        ("entertainment", 600.0, 0.15, 10.0, 0.30, 0.0,  0.0, 1.5, 4.6, 0.05,  3.0, 1.5, 0.6, 1.3),
-        ("enterprise",    60.0, 0.15, 120.0, 0.40, 0.0,  0.3, 3.5, 5.0, 1.00,  8.0, 2.5, 0.6, 0.8),
-        ("science",       10.0, 0.10,  40.0, 0.60, 5.3,  0.0, 6.0, 5.5, 1.20, 20.0, 1.5, 0.5, 0.5),
-        ("government",     6.0, 0.10,  60.0, 0.40, 0.0, -0.5, 4.0, 5.0, 1.50, 15.0, 3.0, 0.3, 0.5),
+        ("coding",        30.0, 0.35, 120.0, 0.40, 0.0,  0.5, 6.4, 5.0, 0.60, 10.0, 2.0, 0.5, 0.8),
+        ("writing",      400.0, 0.25,  16.0, 0.25, 0.0,  0.5, 3.2, 4.7, 0.10,  5.0, 1.5, 0.3, 1.0),
+        ("entertainment", 600.0, 0.15, 10.0, 0.30, 0.0,  0.0, 2.0, 4.6, 0.05,  3.0, 1.5, 0.6, 1.2),
+        ("enterprise",    60.0, 0.15, 120.0, 0.40, 0.0,  0.3, 4.8, 5.0, 1.00,  8.0, 2.5, 0.6, 0.9),
+        ("science",       10.0, 0.10,  40.0, 0.60, 5.3,  0.0, 8.0, 5.5, 1.20, 20.0, 1.5, 0.5, 0.7),
+        ("government",     6.0, 0.10,  60.0, 0.40, 0.0, -0.5, 5.6, 5.0, 1.50, 15.0, 3.0, 0.3, 0.7),
     )
     # fmt: on
     return tuple(Segment(**dict(zip(cols, row, strict=True))) for row in rows)

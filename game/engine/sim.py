@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import market, metrics, rng, scaling
+from .fast import asum, rany, rmax, rmin, rprod, rsum
 from .orders import OrderError, Orders, check_shape
 from .policy import Context, Decisions, bot_decisions
 from .scenario import RESEARCH, SEGMENTS, TIERS
@@ -46,11 +47,16 @@ def distilled_capability(cap_big, ratio, gap):
     return cap_big - gap * np.log10(1.0 / ratio)
 
 
-def serve_cost(n, gpu_hour_price, p, mult):
-    """Marginal cost of serving a million tokens, $: 2N FLOPs per token."""
+def serve_cost(n, gpu_hour_price, p, mult, t):
+    """Marginal cost of serving a million tokens at quarter t, $: 2N FLOPs per token.
+
+    The serving stack (batching, quantization, speculative decoding) improves for
+    everyone by serving_progress_per_year, on top of chips and a lab's own research.
+    """
     flops = scaling.INFER_FLOPS_PER_PARAM_TOKEN * n * 1e6
     gpu_hours = flops / (p.gpu_flops * 3600.0 * p.infer_utilization)
-    return gpu_hours * gpu_hour_price * mult
+    stack = p.serving_progress_per_year ** (-t / 4.0)
+    return gpu_hours * gpu_hour_price * mult * stack
 
 
 def _ring(t: int) -> int:
@@ -66,9 +72,9 @@ def _event_effects(tb: Tables, ev_left: np.ndarray) -> dict[str, np.ndarray]:
             continue
         v = np.where(np.isnan(vals), 0.0 if name.endswith("_add") else 1.0, vals)
         if name.endswith("_add"):
-            out[name] = (active * v).sum(axis=-1)
+            out[name] = rsum(active * v)
         else:
-            out[name] = np.where(active, v, 1.0).prod(axis=-1)
+            out[name] = rprod(np.where(active, v, 1.0))
     return out
 
 
@@ -90,21 +96,26 @@ def _serving_mult(st: State, tb: Tables):
     eff = (1.0 - p.efficiency_step) ** research_level(
         st.research[..., RESEARCH.index("efficiency")], p.efficiency_unit
     )
-    swarm = np.where(st.built, tb.prod_cost_mult, 1.0).prod(axis=-1)
-    return eff * swarm
+    for j in np.flatnonzero(tb.prod_cost_mult != 1.0):  # only products that cut cost
+        eff = eff * np.where(st.built[..., j], tb.prod_cost_mult[j], 1.0)
+    return eff
 
 
 def _context(st: State, tb: Tables, fx) -> Context:
     p = tb.scenario.params
     hour, lease_hour, lease_cost, buy_cost, tfc, _ = _compute_prices(tb, st.t, st.markup, fx)
     mult = _serving_mult(st, tb)
-    cost = serve_cost(st.n, lease_hour[:, None, None], p, mult[..., None])
+    cost = serve_cost(st.n, lease_hour[:, None, None], p, mult[..., None], st.t)
     rev = st.rev_hist[..., -1]
     rev_yago = st.rev_hist[..., 0]
     growth = np.clip(rev / np.maximum(rev_yago, 1e-3), 0.5, 3.0)
-    best = np.where(st.has, st.cap, -np.inf).max(axis=-1)
+    best = rmax(np.where(st.has & st.alive[..., None], st.cap, -np.inf))
     lead = np.maximum(best - st.open_q_prev[:, None] + 1.0, 0.0)
-    rank = (best[:, :, None] < best[:, None, :]).sum(axis=-1)  # 0 = leader
+    best_t = np.ascontiguousarray(best.T)  # (L,W)
+    rank_t = np.zeros(best_t.shape, dtype=np.int64)
+    for j in range(best_t.shape[0]):
+        rank_t += best_t[j] > best_t
+    rank = rank_t.T  # labs with a strictly better model; 0 = leader
     rank_factor = np.array([1.5, 1.0, 0.6, 0.4])[np.minimum(rank, 3)]
     mood = np.where(tb.a_free[st.arch], 1.0, st.sentiment[:, None])
     # Investors pay for revenue, more for profitable and growing revenue.
@@ -114,13 +125,6 @@ def _context(st: State, tb: Tables, fx) -> Context:
         + p.capability_valuation * lead * rank_factor
     )
     value = np.where(st.alive, value, 0.0)
-    share = st.share_prev[..., :-1].reshape(st.share_prev.shape[0], S, -1, K)  # (W,S,L,K)
-    vol = st.adopters * tb.tokens_per_adopter  # (W,S)
-    w = vol / np.maximum(vol.sum(axis=-1, keepdims=True), 1e-12)
-    by_seg = share.sum(axis=-1) * w[..., None]  # (W,S,L) lab's share of all demand
-    firm = by_seg.sum(axis=1)  # (W,L)
-    firm_alpha = (by_seg * tb.alpha_s[:, None]).sum(axis=1) / np.maximum(firm, 1e-12)
-    firm_alpha = np.where(firm > 1e-9, firm_alpha, (tb.alpha_s * w).sum(-1)[:, None])
     debt_room = np.maximum(p.debt_limit_revenue * 4.0 * rev + 0.5 * st.book - st.debt, 0.0)
     return Context(
         gpu_hour_price=hour,
@@ -132,10 +136,10 @@ def _context(st: State, tb: Tables, fx) -> Context:
         valuation=value,
         raise_cap=p.max_dilution * value,
         debt_room=np.where(st.alive, debt_room, 0.0),
-        firm_share=firm,
-        firm_alpha=firm_alpha,
+        firm_share=st.firm_share,
+        firm_alpha=st.firm_alpha,
         revenue_prev=rev,
-        frontier_flops=np.where(st.exists, st.last_run_flops, 0.0).max(axis=-1),
+        frontier_flops=rmax(np.where(st.alive, st.last_run_flops, 0.0)),
         lease_cap=fx["lease_cap_mult"],
     )
 
@@ -289,6 +293,8 @@ def create(tb: Tables, seed: int, worlds: int = 1, human: tuple[int, ...] | None
         op_prev=z.copy(),
         stall_seen=np.zeros((W, L), dtype=bool),
         struct_hist=np.full((W, 4, 4), np.nan),
+        firm_share=z.copy(),
+        firm_alpha=z.copy(),
     )
     # Book value of the hardware labs start with: bought over the past two years.
     _, _, _, buy_cost, _, _ = _compute_prices(tb, 0, st.markup, _event_effects(tb, st.ev_left))
@@ -299,9 +305,10 @@ def create(tb: Tables, seed: int, worlds: int = 1, human: tuple[int, ...] | None
     cx = _context(st, tb, fx)
     d = _demand(st, tb, cx, st.prices, fx, switching=1.0)
     st.share_prev = d["shares"]
+    st.firm_share, st.firm_alpha = d["firm_share"], d["firm_alpha"]
     st.infer_flops_prev = d["infer_flops"]
     st.open_q_prev = d["open_q"]
-    rev = (d["lab_tokens"] * st.prices).sum(axis=-1) / 1e9
+    rev = rsum(d["lab_tokens"] * st.prices) / 1e9
     st.rev_hist = np.repeat(rev[..., None], 4, axis=-1) * (1.0 / 1.5) ** np.arange(3, -1, -1)
     return st
 
@@ -323,6 +330,24 @@ def _opens(tb: Tables, frontier):
 # ---------------------------------------------------------------------------
 
 
+def algo_multiplier(tb: Tables, t: int) -> float:
+    """Effective-compute multiplier of algorithmic progress at quarter t (Ho et al. 2024)."""
+    return 2.0 ** (3.0 * t / tb.scenario.params.algo_halving_months)
+
+
+_LOGN = np.linspace(6.0, 16.0, 501)
+
+
+def open_params_for(tb: Tables, t: int, cap):
+    """Parameters of the smallest model with capability `cap` at quarter t, trained on
+    open_weight_tokens_per_param tokens per parameter (data assumed sufficient)."""
+    p, law = tb.scenario.params, tb.law
+    m = algo_multiplier(tb, t)
+    n = 10.0**_LOGN
+    caps = scaling.capability(n * m**law.a, p.open_weight_tokens_per_param * n * m**law.b, law)
+    return 10.0 ** np.interp(cap, caps, _LOGN)
+
+
 def _open_offer(st: State, tb: Tables, cx: Context, fx):
     """The open-weight offer: the frontier lagged, or the best open release if better."""
     p = tb.scenario.params
@@ -334,11 +359,15 @@ def _open_offer(st: State, tb: Tables, cx: Context, fx):
     lag_n = np.take_along_axis(st.front_n, slot[:, None], 1)[:, 0]
     use_rel = st.open_cap > lag_cap
     open_q = np.where(use_rel, st.open_cap, lag_cap)
-    # Hosts serve open models quantized, sparse or distilled: fewer active parameters
-    # than the closed model of the same capability.
-    open_n = np.where(use_rel, np.maximum(st.open_n, 1e6), lag_n) * p.open_weight_size_ratio
+    # The open ecosystem serves the cheapest model that reaches this capability today:
+    # over-trained (open_weight_tokens_per_param) with today's algorithms, and sparse
+    # (open_weight_size_ratio of its parameters active per token). Never more than the
+    # model it copies.
+    need_n = open_params_for(tb, st.t, open_q)
+    copied = np.where(use_rel, np.maximum(st.open_n, 1e6), lag_n)
+    open_n = np.minimum(need_n, copied) * p.open_weight_size_ratio
     hour_lease = cx.gpu_hour_price * p.lease_premium
-    open_cost = serve_cost(open_n, hour_lease, p, p.open_weight_efficiency)
+    open_cost = serve_cost(open_n, hour_lease, p, p.open_weight_efficiency, st.t)
     return open_q, open_n, open_cost * (1.0 + p.open_weight_markup), open_cost
 
 
@@ -347,62 +376,98 @@ def _demand(st: State, tb: Tables, cx: Context, prices, fx, adopters=None, switc
 
     Only a share `switching` of buyers choose afresh each quarter (partial adjustment);
     the rest stay with last quarter's choice if it is still on offer.
+
+    Inside, arrays put the world axis last, (S,L,K,W): numpy then runs long contiguous
+    inner loops over worlds instead of two-element loops over tiers, which is several
+    times faster for big batches. Results go back to the world-first layout.
     """
     p = tb.scenario.params
     W, L = st.cash.shape
+    J = L * K
     adopters = st.adopters if adopters is None else adopters
     open_q, open_n, open_price, open_cost = _open_offer(st, tb, cx, fx)
 
-    # Lab offers: quality by segment, error rate, fit, lock-in.
-    spec = p.spec_strength * (np.sqrt(S * st.mix) - 1.0)  # (W,L,S)
-    qual = st.cap[:, :, :, None] + spec[:, :, None, :]  # (W,L,K,S)
+    def wl(x, *order):  # world axis last, contiguous; order permutes the other axes
+        order = order or tuple(range(1, x.ndim))
+        return np.ascontiguousarray(x.transpose(*order, 0))
+
+    col = (slice(None), None, None, None)  # (S,) -> (S,1,1,1)
+    seg = tb.asc - tb.beta_q * tb.q_ref + tb.alpha_s * np.log(tb.p_ref)  # (S,)
+    spec = wl(p.spec_strength * (np.sqrt(S * st.mix) - 1.0), 2, 1)  # (S,L,W)
     rel_level = research_level(st.research[..., RESEARCH.index("reliability")], p.reliability_unit)
     err = p.error_at_5 * np.exp(-p.error_per_cap * (st.cap - 5.0))
     err = np.clip(err * ((1.0 - p.reliability_step) ** rel_level)[..., None], 1e-3, 0.9)
-    fit = st.built.astype(np.float64) @ tb.prod_fit  # (W,L,S)
-    lock = tb.lock_in + st.built.astype(np.float64) @ tb.prod_lock  # (W,L,S)
-    share_prev = st.share_prev[..., :-1].reshape(W, S, L, K).transpose(0, 2, 3, 1)  # (W,L,K,S)
-    u_lab = (
-        tb.asc
-        + tb.beta_q * (qual - tb.q_ref)
-        - tb.alpha_s * np.log(np.maximum(prices, 1e-9)[..., None] / tb.p_ref)
-        - tb.beta_r * np.log(err / 0.05)[..., None]
-        + fit[:, :, None, :]
-        + lock[:, :, None, :] * share_prev
-        + st.rep[:, :, None, None]
-    )  # (W,L,K,S)
-    avail = (st.alive[..., None] & st.has)[..., None] & np.ones(S, dtype=bool)
+    builtf = st.built.astype(np.float64)
+    base = wl(builtf @ tb.prod_fit + st.rep[..., None], 2, 1)  # (S,L,W)
+    base += seg[:, None, None] + tb.beta_q[:, None, None] * spec
+    lock = wl(tb.lock_in + builtf @ tb.prod_lock, 2, 1)  # (S,L,W)
+    prev = wl(st.share_prev)  # (S,J+1,W)
+    prev_lab = np.ascontiguousarray(prev[:, :J]).reshape(S, L, K, W)
+
+    u = tb.beta_q[col] * wl(st.cap)[None]  # (S,L,K,W)
+    u -= tb.alpha_s[col] * wl(np.log(np.maximum(prices, 1e-9)))[None]
+    u -= tb.beta_r[col] * wl(np.log(err / 0.05))[None]
+    u += base[:, :, None, :]
+    u += lock[:, :, None, :] * prev_lab
     err_open = np.clip(
         p.error_at_5 * np.exp(-p.error_per_cap * (open_q - 5.0)) * p.open_weight_error_mult,
         1e-3,
         0.9,
     )
     u_open = (
-        tb.asc
-        + tb.beta_q * (open_q[:, None] - tb.q_ref)
-        - tb.alpha_s * np.log(open_price[:, None] / tb.p_ref)
-        - tb.beta_r * np.log(err_open / 0.05)[:, None]
-        + tb.lock_in * st.share_prev[..., -1]
-    )  # (W,S)
-    u = np.concatenate([u_lab.transpose(0, 3, 1, 2).reshape(W, S, L * K), u_open[..., None]], -1)
-    av = np.concatenate(
-        [avail.transpose(0, 3, 1, 2).reshape(W, S, L * K), np.ones((W, S, 1), dtype=bool)], -1
-    )
-    fresh, fresh_out, inclusive = market.logit_shares(u, av)
+        (tb.asc - tb.beta_q * tb.q_ref + tb.alpha_s * np.log(tb.p_ref))[:, None]
+        + tb.beta_q[:, None] * open_q
+        - tb.alpha_s[:, None] * np.log(open_price)
+        - tb.beta_r[:, None] * np.log(err_open / 0.05)
+        + tb.lock_in[:, None] * prev[:, J]
+        - p.open_weight_friction
+    )  # (S,W)
+
+    # Logit (see market.logit_shares; same formulas, worlds-last layout).
+    avail = wl(st.alive[..., None] & st.has)[None]  # (1,L,K,W)
+    # Unavailable offers have finite utilities too (price 1, capability 0), so exp is
+    # safe everywhere and the mask zeroes them; the cap keeps exp from overflowing.
+    np.minimum(u, 300.0, out=u)
+    e = np.exp(u)
+    e *= avail
+    e_open = np.exp(np.minimum(u_open, 300.0))
+    denom = 1.0 + asum(e.reshape(S, J, W), 1) + e_open  # (S,W)
+    inv = 1.0 / denom
+    inclusive = np.log(denom)
     rho = p.switching_rate if switching is None else switching
-    shares, outside = market.partial_adjustment(st.share_prev, fresh, fresh_out, av[..., 0, :], rho)
+    # Partial adjustment (see market.partial_adjustment).
+    stay = (1.0 - rho) * prev_lab * avail
+    stay_open = (1.0 - rho) * prev[:, J]
+    stay_out = (1.0 - rho) * np.clip(1.0 - asum(prev, 1), 0.0, 1.0)
+    pool = (1.0 - asum(stay.reshape(S, J, W), 1) - stay_open - stay_out) * inv  # (S,W)
+    sh_lab = stay + e * pool[:, None, None, :]
+    sh_open = stay_open + e_open * pool
+    outside = stay_out + pool
+
     vol = adopters * tb.tokens_per_adopter * 1e6 * fx["demand_mult"][:, None]  # M tokens (W,S)
-    tokens = shares * vol[..., None]  # (W,S,J)
-    lab_tokens = tokens[..., :-1].reshape(W, S, L, K).sum(axis=1)  # (W,L,K)
-    infer_flops = (lab_tokens * 1e6 * scaling.INFER_FLOPS_PER_PARAM_TOKEN * st.n).sum(
-        axis=-1
-    ) * cx.eff_mult
+    vol_t = np.ascontiguousarray(vol.T)  # (S,W)
+    tok_lab = sh_lab * vol_t[:, None, None, :]  # (S,L,K,W)
+    tok_open = sh_open * vol_t  # (S,W)
+    lab_tokens = np.moveaxis(asum(tok_lab, 0), -1, 0)  # (W,L,K)
+    infer_flops = (
+        rsum(lab_tokens * st.n) * (1e6 * scaling.INFER_FLOPS_PER_PARAM_TOKEN) * cx.eff_mult
+    )
+    # Each lab's share of all demand (weighted by segment volume) and the price
+    # coefficient of its mix of buyers: inputs to next quarter's pricing.
+    w_t = vol_t / np.maximum(asum(vol_t, 0), 1e-12)  # (S,W)
+    by_seg = (sh_lab[:, :, 0] + sh_lab[:, :, 1]) * w_t[:, None, :]  # (S,L,W)
+    firm = asum(by_seg, 0)  # (L,W)
+    firm_alpha = asum(by_seg * tb.alpha_s[:, None, None], 0) / np.maximum(firm, 1e-12)
+    firm_alpha = np.where(firm > 1e-9, firm_alpha, asum(tb.alpha_s[:, None] * w_t, 0))
+    shares = np.empty((W, S, J + 1))
+    shares[..., :J] = np.moveaxis(sh_lab.reshape(S, J, W), -1, 0)
+    shares[..., J] = sh_open.T
     return {
-        "shares": shares,
-        "outside": outside,
-        "fresh": fresh,
-        "inclusive": inclusive,
-        "tokens": tokens,
+        "shares": shares,  # (W,S,J)
+        "outside": np.ascontiguousarray(outside.T),  # (W,S)
+        "inclusive": np.ascontiguousarray(inclusive.T),  # (W,S)
+        "tok_lab_t": tok_lab,  # (S,L,K,W) demanded tokens, worlds last
+        "open_tokens": np.ascontiguousarray(tok_open.T),  # (W,S)
         "vol": vol,
         "lab_tokens": lab_tokens,
         "infer_flops": infer_flops,
@@ -410,8 +475,9 @@ def _demand(st: State, tb: Tables, cx: Context, prices, fx, adopters=None, switc
         "open_n": open_n,
         "open_price": open_price,
         "open_cost": open_cost,
-        "quality": qual,
         "err": err,
+        "firm_share": np.ascontiguousarray(firm.T),  # (W,L)
+        "firm_alpha": np.ascontiguousarray(firm_alpha.T),  # (W,L)
     }
 
 
@@ -560,16 +626,16 @@ def step(tb: Tables, st: State, orders: dict[int, Orders] | None = None) -> tupl
 
     ns = st.copy()
     ns.ev_left, ns.ev_seen = ev_left, ev_seen
-    flows = np.zeros((W, L, len(FLOW_NAMES)))
+    flows = np.zeros((len(FLOW_NAMES), W, L))  # flow-major: contiguous (W,L) slices
     alive = st.alive
 
     # Once-effects of events that start now.
     if E:
         for name, target in (("sentiment_mult", "sentiment"), ("data_stock_mult", "data_stock")):
             v = tb.ev_effect[name]
-            mult = np.where(started & ~np.isnan(v), np.nan_to_num(v, nan=1.0), 1.0).prod(-1)
+            mult = rprod(np.where(started & ~np.isnan(v), np.nan_to_num(v, nan=1.0), 1.0))
             setattr(ns, target, getattr(ns, target) * mult)
-        ns.seg_mult = ns.seg_mult * np.where(started[..., None], tb.ev_segment, 1.0).prod(1)
+        ns.seg_mult = ns.seg_mult * rprod(np.where(started[..., None], tb.ev_segment, 1.0), 1)
 
     # 3. Compute: lease and buy.
     hour, lease_hour, lease_cost, buy_cost, tfc, m_eff = _compute_prices(tb, t, st.markup, fx)
@@ -580,8 +646,8 @@ def step(tb: Tables, st: State, orders: dict[int, Orders] | None = None) -> tupl
     )
     leased = np.where(alive, np.minimum(dec.lease, lease_limit), 0.0)
     buy = np.where(alive, dec.buy, 0.0)
-    flows[..., FLOW["lease"]] = -leased * lease_cost[:, None]
-    flows[..., FLOW["purchase"]] = -buy * buy_cost[:, None]
+    flows[FLOW["lease"]] = -leased * lease_cost[:, None]
+    flows[FLOW["purchase"]] = -buy * buy_cost[:, None]
     ns.gpus = st.gpus + buy
     ns.book = st.book + buy * buy_cost[:, None]
     capacity = ns.gpus + leased  # kGPU this quarter
@@ -619,7 +685,7 @@ def step(tb: Tables, st: State, orders: dict[int, Orders] | None = None) -> tupl
     syn = research_level(st.research[..., RESEARCH.index("synthetic")], p.synthetic_unit)
     stock = st.data_stock[:, None] * (1.0 + p.synthetic_gain * syn)
     d_eff = scaling.effective_tokens(ns.run_d, stock)
-    algo = 2.0 ** (3.0 * t / p.algo_halving_months)
+    algo = algo_multiplier(tb, t)
     law = tb.law
     raw = scaling.capability(
         np.maximum(ns.run_n, 1.0) * algo**law.a, np.maximum(d_eff, 1.0) * algo**law.b, law
@@ -644,7 +710,7 @@ def step(tb: Tables, st: State, orders: dict[int, Orders] | None = None) -> tupl
     # 5. Distillation and open releases.
     distill = dec.distill & alive & ns.has[..., 0]
     d_cost = np.where(distill, _distill_cost(ns.n[..., 0], p) * tfc[:, None], 0.0)
-    flows[..., FLOW["distill"]] = -d_cost
+    flows[FLOW["distill"]] = -d_cost
     ns.n[..., 1] = np.where(distill, ns.n[..., 0] * p.distill_ratio, ns.n[..., 1])
     ns.cap[..., 1] = np.where(
         distill,
@@ -654,7 +720,7 @@ def step(tb: Tables, st: State, orders: dict[int, Orders] | None = None) -> tupl
     ns.has[..., 1] = ns.has[..., 1] | distill
     ns.amort = ns.amort + d_cost
     release = dec.release & alive & ns.has[..., 0]
-    rel_cap = np.where(release, ns.cap[..., 0], -np.inf).max(-1)
+    rel_cap = rmax(np.where(release, ns.cap[..., 0], -np.inf))
     rel_n = np.take_along_axis(
         ns.n[..., 0], np.argmax(np.where(release, ns.cap[..., 0], -np.inf), -1)[:, None], 1
     )[:, 0]
@@ -664,21 +730,22 @@ def step(tb: Tables, st: State, orders: dict[int, Orders] | None = None) -> tupl
 
     # 6. Research and products.
     res = np.where(alive[..., None], dec.research, 0.0)
-    flows[..., FLOW["research"]] = -res.sum(-1)
+    flows[FLOW["research"]] = -rsum(res)
     ns.research = st.research + res
     new_build = dec.build & alive[..., None] & ~st.built & (st.build_left == 0)
     ns.build_left = np.where(new_build, tb.build_q, st.build_left)
     building = (ns.build_left > 0) & alive[..., None]
-    flows[..., FLOW["product_build"]] = -(building * tb.build_cost / tb.build_q).sum(-1)
+    per_q = tb.build_cost / tb.build_q
+    build_t = np.moveaxis(building, -1, 0)  # (P,W,L)
+    flows[FLOW["product_build"]] = -sum(build_t[j] * per_q[j] for j in range(len(per_q)))
     ns.build_left = np.where(building, ns.build_left - 1, 0)
     ns.built = st.built | (building & (ns.build_left == 0))
-    flows[..., FLOW["product_upkeep"]] = -np.where(alive[..., None] & st.built, tb.upkeep, 0.0).sum(
-        -1
-    )
+    live_t = np.moveaxis(alive[..., None] & st.built, -1, 0)  # (P,W,L)
+    flows[FLOW["product_upkeep"]] = -sum(live_t[j] * tb.upkeep[j] for j in range(len(tb.upkeep)))
     ns.prices = np.where(alive[..., None], dec.prices, st.prices)
 
     # 7. Demand: frontier, potential market, diffusion, logit choice, capacity.
-    frontier = np.where(alive[..., None] & ns.has, ns.cap, -np.inf).max(axis=(1, 2))
+    frontier = rmax(rmax(np.where(alive[..., None] & ns.has, ns.cap, -np.inf)))
     frontier = np.maximum(np.where(np.isfinite(frontier), frontier, 0.0), ns.open_cap)
     best_lab = np.argmax(np.where(alive & ns.has[..., 0], ns.cap[..., 0], -np.inf), -1)
     ns.front_cap[:, _ring(t)] = frontier
@@ -705,11 +772,11 @@ def step(tb: Tables, st: State, orders: dict[int, Orders] | None = None) -> tupl
     )
     served = np.where(alive, served, 0.0)
     lab_tok = d["lab_tokens"] * served[..., None]  # (W,L,K) M tokens served
-    revenue = (lab_tok * ns.prices).sum(-1) / 1e9
-    flows[..., FLOW["revenue"]] = revenue
-    cost_now = serve_cost(ns.n, lease_hour[:, None, None], p, cx_now.eff_mult[..., None])
-    margin_rev = (lab_tok * (ns.prices - cost_now)).sum(-1) / 1e9
-    open_tok = d["tokens"][..., -1].sum(-1)
+    revenue = rsum(lab_tok * ns.prices) / 1e9
+    flows[FLOW["revenue"]] = revenue
+    cost_now = serve_cost(ns.n, lease_hour[:, None, None], p, cx_now.eff_mult[..., None], t)
+    margin_rev = rsum(lab_tok * (ns.prices - cost_now)) / 1e9
+    open_tok = rsum(d["open_tokens"])
     fringe_rev = open_tok * d["open_price"] / 1e9
     fringe_compute = open_tok * d["open_cost"] / 1e9
     ns.rep = np.where(
@@ -719,25 +786,25 @@ def step(tb: Tables, st: State, orders: dict[int, Orders] | None = None) -> tupl
 
     # 8. Finance.
     staff = st.staff * 1.0125**t * fx["staff_cost_mult"][:, None] + p.staff_revenue_share * revenue
-    flows[..., FLOW["staff"]] = -np.where(alive, staff, 0.0)
-    flows[..., FLOW["interest"]] = -st.debt * p.interest_q
-    flows[..., FLOW["subsidy"]] = np.where(alive, tb.a_subsidy[st.arch], 0.0)
+    flows[FLOW["staff"]] = -np.where(alive, staff, 0.0)
+    flows[FLOW["interest"]] = -st.debt * p.interest_q
+    flows[FLOW["subsidy"]] = np.where(alive, tb.a_subsidy[st.arch], 0.0)
     # Rounds close at the quarter's mood: a crash that starts now cuts them short.
     mood = np.where(tb.a_free[st.arch], 1.0, (ns.sentiment / st.sentiment)[:, None])
     funding = np.where(alive, np.minimum(dec.raise_ask, cx.raise_cap * mood), 0.0)
-    flows[..., FLOW["funding"]] = funding
+    flows[FLOW["funding"]] = funding
     repay = np.where(alive, np.minimum(dec.repay, st.debt), 0.0)
     borrow = np.where(alive, np.minimum(dec.borrow, cx.debt_room), 0.0)
-    flows[..., FLOW["repay"]] = -repay
-    cash = st.cash + flows.sum(-1) + borrow
+    flows[FLOW["repay"]] = -repay
+    cash = st.cash + asum(flows, 0) + borrow
     room = np.maximum(cx.debt_room - borrow, 0.0)
     extra = np.where(alive & (cash < 0), np.minimum(-cash, room), 0.0)
     borrow = borrow + extra
-    flows[..., FLOW["borrow"]] = borrow
+    flows[FLOW["borrow"]] = borrow
     cash = cash + extra
     ns.debt = st.debt + borrow - repay
     bankrupt = alive & (cash < -1e-9)
-    flows[..., FLOW["writeoff"]] = np.where(bankrupt, -cash, 0.0)
+    flows[FLOW["writeoff"]] = np.where(bankrupt, -cash, 0.0)
     ns.cash = np.where(bankrupt, 0.0, cash)
     ns.alive = alive & ~bankrupt
     ns.debt = np.where(bankrupt, 0.0, ns.debt)
@@ -748,11 +815,11 @@ def step(tb: Tables, st: State, orders: dict[int, Orders] | None = None) -> tupl
     ns.build_left = np.where(bankrupt[..., None], 0, ns.build_left)
 
     infer_cost = (1.0 - share) * compute_cost
-    op = revenue - infer_cost + flows[..., FLOW["staff"]] + flows[..., FLOW["product_upkeep"]]
-    op = op + flows[..., FLOW["research"]]
+    op = revenue - infer_cost + flows[FLOW["staff"]] + flows[FLOW["product_upkeep"]]
+    op = op + flows[FLOW["research"]]
     amort_q = ns.amort / p.training_amortization_quarters
     ns.amort = ns.amort - amort_q
-    econ = op - amort_q + flows[..., FLOW["product_build"]] - p.cost_of_capital_q * st.book
+    econ = op - amort_q + flows[FLOW["product_build"]] - p.cost_of_capital_q * st.book
     op = np.where(alive, op, 0.0)
     econ = np.where(alive, econ, 0.0)
     ns.cum_op = st.cum_op + op
@@ -760,28 +827,28 @@ def step(tb: Tables, st: State, orders: dict[int, Orders] | None = None) -> tupl
     ns.cum_econ = st.cum_econ + econ
 
     # 9. Vendor, value chain, market structure.
-    lab_compute = -(
-        flows[..., FLOW["lease"]] + flows[..., FLOW["purchase"]] + flows[..., FLOW["distill"]]
-    )
-    vendor_rev = lab_compute.sum(-1) + fringe_compute
+    lab_compute = -(flows[FLOW["lease"]] + flows[FLOW["purchase"]] + flows[FLOW["distill"]])
+    vendor_rev = rsum(lab_compute) + fringe_compute
     vendor_gp = vendor_rev * m_eff / (1.0 + m_eff)
-    app_spend = (
-        d["tokens"][..., :-1].reshape(W, S, L, K) * served[:, None, :, None] * ns.prices[:, None]
-    ).sum((2, 3)) + d["tokens"][..., -1] * d["open_price"][:, None]  # (W,S) $ per segment
-    apps = (tb.app_share * app_spend).sum(-1) * p.app_margin / (1.0 - p.app_margin) / 1e9
-    seg_tok = d["tokens"].sum(-1)
+    # Spend and served tokens by segment, in the demand's worlds-last layout.
+    served_t = d["tok_lab_t"] * np.ascontiguousarray(served.T)[None, :, None, :]  # (S,L,K,W)
+    prices_t = np.ascontiguousarray(ns.prices.transpose(1, 2, 0))[None]  # (1,L,K,W)
+    lab_spend_t = asum(asum(served_t * prices_t, 1), 1)  # (S,W)
+    app_spend = lab_spend_t.T + d["open_tokens"] * d["open_price"][:, None]  # (W,S) $
+    apps = rsum(tb.app_share * app_spend) * p.app_margin / (1.0 - p.app_margin) / 1e9
+    seg_tok = asum(asum(served_t, 1), 1).T + d["open_tokens"]  # served tokens (W,S)
     mean_price = app_spend / np.maximum(seg_tok, 1e-9)
-    cs = market.consumer_surplus(d["inclusive"], tb.alpha_s, mean_price, d["vol"]).sum(-1) / 1e9
-    labs_layer = op.sum(-1) + (fringe_rev - fringe_compute)
+    cs = rsum(market.consumer_surplus(d["inclusive"], tb.alpha_s, mean_price, d["vol"])) / 1e9
+    labs_layer = rsum(op) + (fringe_rev - fringe_compute)
     vc = np.stack([vendor_gp, labs_layer, apps, cs], axis=-1)
     ns.vc_cum = st.vc_cum + vc
-    total_rev = revenue.sum(-1) + fringe_rev
+    total_rev = rsum(revenue) + fringe_rev
     hhi = metrics.hhi(revenue, fringe_rev)
     cr4 = metrics.cr4(revenue, fringe_rev)
-    lern = metrics.lerner(total_rev, margin_rev.sum(-1) + (fringe_rev - fringe_compute))
-    served_tok = lab_tok.sum((1, 2)) + open_tok
+    lern = metrics.lerner(total_rev, rsum(margin_rev) + (fringe_rev - fringe_compute))
+    served_tok = rsum(rsum(lab_tok)) + open_tok
     open_share = open_tok / np.maximum(served_tok, 1e-9)
-    lab_margin = op.sum(-1) / np.maximum(revenue.sum(-1), 1e-9)
+    lab_margin = rsum(op) / np.maximum(rsum(revenue), 1e-9)
     # The verdict reads the last four quarters (fewer at the start), not one noisy one.
     now = np.stack([hhi, lern, lab_margin, open_share], axis=-1)[:, None, :]
     ns.struct_hist = np.concatenate([st.struct_hist[:, 1:], now], axis=1)
@@ -790,21 +857,25 @@ def step(tb: Tables, st: State, orders: dict[int, Orders] | None = None) -> tupl
     # Price of constant capability: cheapest offer at or above a fixed capability.
     ref = tb.front0 - 0.5
     ok = alive[..., None] & ns.has & (ns.cap >= ref)
-    lab_min = np.where(ok, ns.prices, np.inf).min(axis=(1, 2))
-    cc_price = np.minimum(lab_min, np.where(d["open_q"] >= ref, d["open_price"], np.inf))
+    lab_min = rmin(rmin(np.where(ok, ns.prices, np.inf)))
+    # An open model of exactly the reference capability, hosted at near cost, bounds it:
+    # this is what algorithmic progress and cheaper chips do to constant capability.
+    ref_n = open_params_for(tb, t, ref) * p.open_weight_size_ratio
+    ref_cost = serve_cost(ref_n, lease_hour, p, p.open_weight_efficiency, t)
+    cc_price = np.minimum(lab_min, ref_cost * (1.0 + p.open_weight_markup))
     ns.price_hist = np.concatenate([st.price_hist[:, 1:], cc_price[:, None]], -1)
     yago = st.price_hist[:, 1]
     decline = np.where(t >= 4, yago / np.maximum(cc_price, 1e-12), np.nan)
 
     # 10. Entry: profits that beat the entry cost invite a new lab.
-    ns.econ_hist = np.concatenate([st.econ_hist[:, 1:], econ.sum(-1)[:, None]], -1)
+    ns.econ_hist = np.concatenate([st.econ_hist[:, 1:], rsum(econ)[:, None]], -1)
     entry_cost = (
         np.maximum(p.entry_cost0, p.entry_cost_follows_frontier * cx.frontier_flops * tfc)
         * fx["entry_cost_mult"]
     )
-    invite = (ns.econ_hist.sum(-1) > entry_cost) & (t >= 4)
+    invite = (rsum(ns.econ_hist) > entry_cost) & (t >= 4)
     free_slot = ~st.exists
-    has_slot = free_slot.any(-1)
+    has_slot = rany(free_slot)
     draw = rng.uniform(st.seeds, t, "entry", 1)[:, 0] < p.entry_probability
     enter = invite & has_slot & draw
     slot = np.argmax(free_slot, -1)
@@ -812,11 +883,11 @@ def step(tb: Tables, st: State, orders: dict[int, Orders] | None = None) -> tupl
     entered[np.arange(W), slot] = enter
     if entered.any():
         _admit(ns, tb, entered, entry_cost, d, cost_now, lease_hour)
-        flows[..., FLOW["funding"]] += np.where(entered, ns.cash, 0.0)
+        flows[FLOW["funding"]] += np.where(entered, ns.cash, 0.0)
 
     # 11. Investors, vendor markup, data.
-    ind_rev = revenue.sum(-1)
-    prev_rev = st.rev_hist[..., -1].sum(-1)
+    ind_rev = rsum(revenue)
+    prev_rev = rsum(st.rev_hist[..., -1])
     growth = ind_rev / np.maximum(prev_rev, 1e-9) - 1.0
     progress = frontier - st.front_cap[:, _ring(t - 4)]
     noise = rng.normal(st.seeds, t, "sentiment", 1)[:, 0]
@@ -834,24 +905,26 @@ def step(tb: Tables, st: State, orders: dict[int, Orders] | None = None) -> tupl
     target = p.markup_min + (p.markup_max - p.markup_min) / (
         1.0 + np.exp(-(g_c - p.markup_mid_growth) / p.markup_growth_scale)
     )
-    ns.markup = st.markup + p.markup_speed * (target - st.markup)
+    # No sales history yet (the first quarter): the markup stays where it starts.
+    ns.markup = np.where(
+        st.vendor_prev > 0, st.markup + p.markup_speed * (target - st.markup), st.markup
+    )
     ns.vendor_prev = vendor_hours
     ns.data_stock = ns.data_stock * (1.0 + p.data_growth_q * fx["data_growth_mult"])
 
     # 12. Book-keeping for next quarter.
-    ns.share_prev = (
-        d["shares"]
-        * np.concatenate([np.repeat(ns.alive, K, axis=-1), np.ones((W, 1), dtype=bool)], -1)[
-            :, None, :
-        ]
-    )
+    # Dead labs keep last quarter's share here; next quarter's partial adjustment
+    # sends all of their buyers back to choose again (they are no longer on offer).
+    ns.share_prev = d["shares"]
     ns.rev_hist = np.concatenate([st.rev_hist[..., 1:], revenue[..., None]], -1)
+    ns.firm_share = np.where(ns.alive, d["firm_share"], 0.0)
+    ns.firm_alpha = d["firm_alpha"]
     ns.infer_flops_prev = need_flops
     ns.open_q_prev = d["open_q"]
     ns.served_prev = served
     ns.t = t + 1
 
-    best_cap = np.where(ns.alive[..., None] & ns.has, ns.cap, -np.inf).max(-1)
+    best_cap = rmax(np.where(ns.alive[..., None] & ns.has, ns.cap, -np.inf))
     m = {
         "frontier": frontier,
         "open_capability": d["open_q"],
@@ -867,7 +940,7 @@ def step(tb: Tables, st: State, orders: dict[int, Orders] | None = None) -> tupl
         "open_token_share": open_share,
         "price_decline": decline,
         "constant_cap_price": cc_price,
-        "market_size": app_spend.sum(-1) / 1e9,
+        "market_size": rsum(app_spend) / 1e9,
         "potential": potential,
         "adopters": ns.adopters,
         "segment_tokens": seg_tok,
@@ -887,7 +960,7 @@ def step(tb: Tables, st: State, orders: dict[int, Orders] | None = None) -> tupl
         "prices": ns.prices.copy(),
         "served": served,
         "shares": d["shares"],
-        "labs_alive": ns.alive.sum(-1),
+        "labs_alive": rsum(ns.alive),
         "events_started": started,
         "shipped": ship,
         "stall_gap": np.where(ship, ns.run_raw - ns.run_cap, 0.0),
@@ -897,7 +970,7 @@ def step(tb: Tables, st: State, orders: dict[int, Orders] | None = None) -> tupl
         "rebased": rebase,
         "scaling_holds": st.holds,
     }
-    return ns, Report(quarter=t, metrics=m, flows=flows)
+    return ns, Report(quarter=t, metrics=m, flows=np.moveaxis(flows, 0, -1))
 
 
 def _admit(ns: State, tb: Tables, entered, entry_cost, d, cost_now, lease_hour):
@@ -920,7 +993,7 @@ def _admit(ns: State, tb: Tables, entered, entry_cost, d, cost_now, lease_hour):
     )
     ns.has = ns.has | entered[..., None]
     ns.mix = np.where(entered[..., None], tb.a_mix[a], ns.mix)
-    cost = serve_cost(ns.n, lease_hour[:, None, None], p, 1.0)
+    cost = serve_cost(ns.n, lease_hour[:, None, None], p, 1.0, ns.t)
     ns.prices = np.where(entered[..., None], 2.0 * cost, ns.prices)
     ns.built = np.where(entered[..., None], np.array(tb.prod_ids) == "api", ns.built)
     ns.last_deploy = np.where(entered, ns.t, ns.last_deploy)

@@ -288,6 +288,8 @@ class State:
     op_prev: np.ndarray  # (W,L) operating profit last quarter, $B
     stall_seen: np.ndarray  # (W,L) bool: a shipped model fell short of the scaling law
     struct_hist: np.ndarray  # (W,4,4) last 4 quarters of hhi, lerner, margin, open share
+    firm_share: np.ndarray  # (W,L) last quarter's share of all demand, volume-weighted
+    firm_alpha: np.ndarray  # (W,L) price coefficient of the lab's mix of buyers
 
     @property
     def worlds(self) -> int:
