@@ -44,7 +44,7 @@ class Decisions:
 class Context:
     """Quantities of the quarter that policies and the step both need."""
 
-    gpu_hour_price: np.ndarray  # (W,) $ per kGPU... per GPU-hour
+    gpu_hour_price: np.ndarray  # (W,) $ per H100-hour, vendor list price
     lease_cost: np.ndarray  # (W,) $B per kGPU-quarter leased
     buy_cost: np.ndarray  # (W,) $B per kGPU bought
     train_flop_cost: np.ndarray  # (W,) $B per training FLOP at lease price

@@ -2,9 +2,10 @@
 
 Each draw is a pure function of (world seed, quarter, stream, index), so world k of a
 batch gets exactly the numbers a single run with that world's seed gets, whatever the
-batch size. The mixer is SplitMix64 (Steele, Lea, Flood 2014), the finalizer Java and
-numpy use to seed generators; like numpy's Philox it is counter-based, but it costs a
-handful of vector operations per draw instead of one Generator per world.
+batch size. The mixer is SplitMix64 (Steele, Lea, Flood 2014, the generator behind
+Java's SplittableRandom); like numpy's Philox it is counter-based, but it costs a
+handful of vector operations per draw instead of one numpy Generator per world (which
+would dominate the run time of a 10,000-world study).
 """
 
 from __future__ import annotations

@@ -167,8 +167,8 @@ class Params:
     algo_halving_months: float = 8.0  # Ho et al. 2024
     data_stock0: float = 1.0e14  # usable unique tokens (order of Villalobos et al. 2024)
     data_growth_q: float = 0.017  # ~7%/yr
-    synthetic_unit: float = 2.0  # $B of research per doubling of a lab's synthetic data
-    synthetic_gain: float = 0.5  # stock multiplier per research level
+    synthetic_unit: float = 2.0  # $B: level = log2(1 + cumulative spend / unit)
+    synthetic_gain: float = 0.5  # each level adds this share of the base data stock
     # Compute market
     gpu_flops: float = 989e12  # H100 dense BF16 FLOP/s
     hours_per_quarter: float = 2190.0
@@ -182,7 +182,7 @@ class Params:
     markup_speed: float = 0.25
     lease_premium: float = 1.3  # leasing costs more per hour than owning
     purchase_quarters: float = 10.0  # a bought kGPU costs this many quarters of base price
-    gpu_life_quarters: float = 16.0  # straight-line life of owned hardware
+    gpu_life_quarters: float = 16.0  # 1/16 of owned hardware and its book value go each quarter
     train_utilization: float = 0.375  # Epoch median MFU
     infer_utilization: float = 0.3  # assumption: decoding is memory-bound
     # Inference
@@ -207,7 +207,7 @@ class Params:
     open_weight_error_mult: float = 1.5
     open_weight_friction: float = 2.0  # utility cost of no vendor: hosting, support, SLAs
     switching_rate: float = 0.4  # share of buyers who choose afresh each quarter
-    spec_strength: float = 0.35  # capability points from full focus, sqrt form
+    spec_strength: float = 0.35  # bonus = strength*(sqrt(6*share)-1): full focus +0.51
     # Finance
     interest_q: float = 0.02
     debt_limit_revenue: float = 1.0  # debt limit = this x annual revenue + half of book
@@ -220,7 +220,7 @@ class Params:
     sentiment_vol: float = 0.08
     sentiment_growth_gain: float = 0.6
     staff_revenue_share: float = 0.08
-    training_amortization_quarters: int = 8
+    training_amortization_quarters: int = 8  # 1/8 of unamortized training cost a quarter
     cost_of_capital_q: float = 0.03
     training_cost_growth: float = 2.4  # x per year, Cottier et al. 2024
     entry_cost0: float = 3.0  # $B to found a lab at the start

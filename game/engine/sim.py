@@ -107,7 +107,7 @@ def _context(st: State, tb: Tables, fx) -> Context:
     mult = _serving_mult(st, tb)
     cost = serve_cost(st.n, lease_hour[:, None, None], p, mult[..., None], st.t)
     rev = st.rev_hist[..., -1]
-    rev_yago = st.rev_hist[..., 0]
+    rev_yago = st.rev_hist[..., 0]  # three quarters before the last one
     growth = np.clip(rev / np.maximum(rev_yago, 1e-3), 0.5, 3.0)
     best = rmax(np.where(st.has & st.alive[..., None], st.cap, -np.inf))
     lead = np.maximum(best - st.open_q_prev[:, None] + 1.0, 0.0)
