@@ -526,30 +526,32 @@ def _apply_orders(
         dec.build[:, i] = False
         for pid in o.build:
             j = tb.prod_ids.index(pid)
-            if (st.built[:, i, j] | (st.build_left[:, i, j] > 0)).any():
+            if (alive & (st.built[:, i, j] | (st.build_left[:, i, j] > 0))).any():
                 errs.append(f"{name}: build: {pid!r} is already built or being built")
             dec.build[:, i, j] = True
         dec.prices[:, i] = st.prices[:, i]
         for tier, v in o.prices.items():
             dec.prices[:, i, TIERS.index(tier)] = float(v)
         dec.distill[:, i] = bool(o.distill)
-        if o.distill and not st.has[:, i, 0].all():
+        if o.distill and not st.has[alive, i, 0].all():
             errs.append(f"{name}: distill: there is no frontier model to distill")
         dec.release[:, i] = bool(o.release_open)
         dec.raise_ask[:, i] = float(o.raise_funds)
         dec.repay[:, i] = float(o.repay)
         dec.borrow[:, i] = float(o.borrow)
-        if o.repay > 0 and (o.repay > st.debt[:, i] + 1e-9).any():
-            errs.append(f"{name}: repay: ${o.repay:.2f}B exceeds debt ${st.debt[:, i].min():.2f}B")
-        if o.borrow > 0 and (o.borrow > cx.debt_room[:, i] + 1e-9).any():
+        if o.repay > 0 and (alive & (o.repay > st.debt[:, i] + 1e-9)).any():
+            errs.append(
+                f"{name}: repay: ${o.repay:.2f}B exceeds debt ${st.debt[alive, i].min():.2f}B"
+            )
+        if o.borrow > 0 and (alive & (o.borrow > cx.debt_room[:, i] + 1e-9)).any():
             errs.append(
                 f"{name}: borrow: ${o.borrow:.2f}B exceeds the lenders' limit "
-                f"${cx.debt_room[:, i].min():.2f}B (limit = annual revenue + half the "
+                f"${cx.debt_room[alive, i].min():.2f}B (limit = annual revenue + half the "
                 "hardware's book value - debt)"
             )
         dec.start[:, i] = False
         if o.train is not None:
-            if (st.run_on[:, i] | (st.run_wait[:, i] >= 0)).any():
+            if (alive & (st.run_on[:, i] | (st.run_wait[:, i] >= 0))).any():
                 errs.append(f"{name}: train: a training run is already under way")
             dec.start[:, i] = True
             dec.run_n[:, i] = float(o.train.params)
@@ -571,9 +573,10 @@ def _apply_orders(
         }
         need = sum(parts.values())
         have = st.cash[:, i] + dec.borrow[:, i]
-        short = need > have + 1e-9
+        # Worlds where the lab is bust ignore its orders, so they cannot refuse them.
+        short = alive & (need > have + 1e-9)
         if short.any():
-            w = int(np.argmax(need - have))
+            w = int(np.argmax(np.where(alive, need - have, -np.inf)))
             spent = ", ".join(f"{k} ${v[w]:.2f}B" for k, v in parts.items() if v[w] > 0)
             where = f" in world {w}" if st.worlds > 1 else ""
             errs.append(
