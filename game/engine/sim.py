@@ -66,15 +66,15 @@ def _ring(t: int) -> int:
 def _event_effects(tb: Tables, ev_left: np.ndarray) -> dict[str, np.ndarray]:
     """Combine active events' temporary channels: *_add sum, *_mult multiply."""
     active = ev_left > 0  # (W,E)
-    out = {}
-    for name, vals in tb.ev_effect.items():
-        if name in ("sentiment_mult", "data_stock_mult"):
-            continue
-        v = np.where(np.isnan(vals), 0.0 if name.endswith("_add") else 1.0, vals)
-        if name.endswith("_add"):
-            out[name] = rsum(active * v)
-        else:
-            out[name] = rprod(np.where(active, v, 1.0))
+    W = active.shape[0]
+    add = np.zeros((W, len(tb.ev_add_names)))
+    mult = np.ones((W, len(tb.ev_mult_names)))
+    for e in range(active.shape[1]):
+        on = active[:, e, None]
+        add += on * tb.ev_add[e]
+        mult *= np.where(on, tb.ev_mult[e], 1.0)
+    out = {name: add[:, i] for i, name in enumerate(tb.ev_add_names)}
+    out.update({name: mult[:, i] for i, name in enumerate(tb.ev_mult_names)})
     return out
 
 
@@ -335,16 +335,19 @@ def algo_multiplier(tb: Tables, t: int) -> float:
     return 2.0 ** (3.0 * t / tb.scenario.params.algo_halving_months)
 
 
-_LOGN = np.linspace(6.0, 16.0, 501)
+_LOGN = np.linspace(6.0, 16.0, 401)
 
 
 def open_params_for(tb: Tables, t: int, cap):
     """Parameters of the smallest model with capability `cap` at quarter t, trained on
     open_weight_tokens_per_param tokens per parameter (data assumed sufficient)."""
-    p, law = tb.scenario.params, tb.law
-    m = algo_multiplier(tb, t)
-    n = 10.0**_LOGN
-    caps = scaling.capability(n * m**law.a, p.open_weight_tokens_per_param * n * m**law.b, law)
+    caps = tb.cache.get(("open_caps", t))
+    if caps is None:  # depends only on the scenario and the quarter: compute once
+        p, law = tb.scenario.params, tb.law
+        m = algo_multiplier(tb, t)
+        n = 10.0**_LOGN
+        caps = scaling.capability(n * m**law.a, p.open_weight_tokens_per_param * n * m**law.b, law)
+        tb.cache[("open_caps", t)] = caps
     return 10.0 ** np.interp(cap, caps, _LOGN)
 
 
@@ -371,7 +374,9 @@ def _open_offer(st: State, tb: Tables, cx: Context, fx):
     return open_q, open_n, open_cost * (1.0 + p.open_weight_markup), open_cost
 
 
-def _demand(st: State, tb: Tables, cx: Context, prices, fx, adopters=None, switching=None):
+def _demand(
+    st: State, tb: Tables, cx: Context, prices, fx, adopters=None, switching=None, offer=None
+):
     """Logit demand in every segment. Returns a dict of arrays (see keys below).
 
     Only a share `switching` of buyers choose afresh each quarter (partial adjustment);
@@ -385,7 +390,8 @@ def _demand(st: State, tb: Tables, cx: Context, prices, fx, adopters=None, switc
     W, L = st.cash.shape
     J = L * K
     adopters = st.adopters if adopters is None else adopters
-    open_q, open_n, open_price, open_cost = _open_offer(st, tb, cx, fx)
+    offer = _open_offer(st, tb, cx, fx) if offer is None else offer
+    open_q, open_n, open_price, open_cost = offer
 
     def wl(x, *order):  # world axis last, contiguous; order permutes the other axes
         order = order or tuple(range(1, x.ndim))
@@ -762,12 +768,13 @@ def step(tb: Tables, st: State, orders: dict[int, Orders] | None = None) -> tupl
     ns.adopters = market.bass_step(st.adopters, potential, tb.bass_p, tb.bass_q)
     ns.alive = alive  # bankruptcies come after the market clears
     # Open weights are a floor: a lab whose own model is worse serves the open one.
-    open_q, open_n, _, _ = _open_offer(ns, tb, cx, fx)
+    offer = _open_offer(ns, tb, cx, fx)
+    open_q, open_n = offer[0], offer[1]
     rebase = alive & (ns.cap[..., 0] < open_q[:, None] - 1e-9)
     ns.cap[..., 0] = np.where(rebase, open_q[:, None], ns.cap[..., 0])
     ns.n[..., 0] = np.where(rebase, open_n[:, None], ns.n[..., 0])
     cx_now = Context(**{**cx.__dict__, "eff_mult": _serving_mult(ns, tb)})
-    d = _demand(ns, tb, cx_now, ns.prices, fx)
+    d = _demand(ns, tb, cx_now, ns.prices, fx, offer=offer)
     need_flops = d["infer_flops"]  # (W,L)
     have_flops = (1.0 - share) * capacity * fpk * p.infer_utilization
     served = np.where(
@@ -855,7 +862,8 @@ def step(tb: Tables, st: State, orders: dict[int, Orders] | None = None) -> tupl
     # The verdict reads the last four quarters (fewer at the start), not one noisy one.
     now = np.stack([hhi, lern, lab_margin, open_share], axis=-1)[:, None, :]
     ns.struct_hist = np.concatenate([st.struct_hist[:, 1:], now], axis=1)
-    trail = np.nanmean(ns.struct_hist, axis=1)
+    filled = np.isfinite(ns.struct_hist)
+    trail = asum(np.where(filled, ns.struct_hist, 0.0), 1) / np.maximum(asum(filled * 1.0, 1), 1)
     verdict = metrics.verdict(trail[:, 0], trail[:, 1], trail[:, 2], trail[:, 3])
     # Price of constant capability: cheapest offer at or above a fixed capability.
     ref = tb.front0 - 0.5

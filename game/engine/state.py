@@ -8,7 +8,7 @@ S segments, P products, E events, R research tracks, J offers in a segment
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -96,9 +96,15 @@ class Tables:
     ev_min_q: np.ndarray
     ev_effect: dict[str, np.ndarray]  # channel -> (E,) value (NaN = not set)
     ev_segment: np.ndarray  # (E,S) potential multipliers, 1 = none
+    # temporary channels as matrices: (E, channels), 0 / 1 where an event is silent
+    ev_add_names: tuple[str, ...]
+    ev_add: np.ndarray
+    ev_mult_names: tuple[str, ...]
+    ev_mult: np.ndarray
     # constants
     flops_per_kgpu_q: float
     front0: float
+    cache: dict = field(default_factory=dict)  # pure functions of (scenario, quarter)
 
 
 def _norm_mix(mix: dict[str, float]) -> np.ndarray:
@@ -137,6 +143,8 @@ def compile_tables(sc: Scenario) -> Tables:
     for ei, e in enumerate(sc.events):
         for c, v in e.effects.items():
             channels[c][ei] = float(v)
+    add_names = tuple(c for c in TEMPORARY if c.endswith("_add"))
+    mult_names = tuple(c for c in TEMPORARY if not c.endswith("_add"))
     ev_segment = np.ones((len(sc.events), S))
     for ei, e in enumerate(sc.events):
         for s, v in e.segment_effects.items():
@@ -196,6 +204,14 @@ def compile_tables(sc: Scenario) -> Tables:
         ev_min_q=np.array([e.min_quarter for e in sc.events]),
         ev_effect=channels,
         ev_segment=ev_segment,
+        ev_add_names=add_names,
+        ev_add=np.nan_to_num(np.stack([channels[c] for c in add_names], -1), nan=0.0).reshape(
+            len(sc.events), len(add_names)
+        ),
+        ev_mult_names=mult_names,
+        ev_mult=np.nan_to_num(np.stack([channels[c] for c in mult_names], -1), nan=1.0).reshape(
+            len(sc.events), len(mult_names)
+        ),
         flops_per_kgpu_q=p.gpu_flops * 3600.0 * p.hours_per_quarter * 1000.0,
         front0=front0,
     )

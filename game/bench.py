@@ -1,0 +1,189 @@
+"""Engine benchmarks: `frontier bench` / `make bench` (a benchmark, not a timed test).
+
+Each measure runs in a fresh subprocess pinned to one BLAS/OpenMP thread, so the
+figures are "one core" and a measure's memory is its own.
+
+| measure                                                  | target     |
+| one quarter of one world (5 labs, 6 segments), median    | <= 2 ms    |
+| 10,000 worlds x 40 quarters on one core                  | <= 5 s     |
+| that batch vs the same worlds stepped one by one         | >= 50x     |
+| 100,000 worlds (chunked), peak memory                    | <= 1 GiB   |
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+TARGETS = {
+    "turn_ms_median": ("<=", 2.0, "ms", "one quarter of one world, median"),
+    "batch_10k_s": ("<=", 5.0, "s", "10,000 worlds x 40 quarters, one core"),
+    "batch_speedup": (">=", 50.0, "x", "batch vs one world at a time, per world"),
+    "peak_mib_100k": ("<=", 1024.0, "MiB", "100,000 worlds (chunked), peak memory"),
+}
+
+
+def _turn(repeats: int) -> dict:
+    import time
+
+    import numpy as np
+
+    from game.engine import World, default_scenario
+
+    sc = default_scenario()
+    times = []
+    for r in range(repeats):
+        w = World(sc, seed=r, worlds=1, human=(), explain_events=False, keep_history=False)
+        while not w.done:
+            t = time.perf_counter()
+            w.step()
+            times.append(time.perf_counter() - t)
+    return {"turn_ms_median": float(np.median(times) * 1e3)}
+
+
+def _run_batch(worlds: int, seed: int = 0) -> float:
+    import time
+
+    from game.engine import World, default_scenario
+
+    t = time.perf_counter()
+    w = World(
+        default_scenario(),
+        seed=seed,
+        worlds=worlds,
+        human=(),
+        explain_events=False,
+        keep_history=False,
+    )
+    while not w.done:
+        w.step()
+    return time.perf_counter() - t
+
+
+def _batch(worlds: int, singles: int) -> dict:
+    batch_s = _run_batch(worlds)
+    single_s = sum(_run_batch(1, seed=k) for k in range(singles)) / singles
+    quarters = 40
+    return {
+        "batch_worlds": worlds,
+        "batch_s": batch_s,
+        "batch_world_quarters_per_s": worlds * quarters / batch_s,
+        "single_world_s": single_s,
+        "batch_speedup": single_s / (batch_s / worlds),
+    }
+
+
+def _memory(worlds: int, chunk: int) -> dict:
+    import resource
+
+    import numpy as np
+
+    from game.engine import World, default_scenario
+
+    sc = default_scenario()
+    verdicts = []
+    for start in range(0, worlds, chunk):
+        w = World(
+            sc,
+            seed=start,
+            worlds=min(chunk, worlds - start),
+            human=(),
+            explain_events=False,
+            keep_history=False,
+        )
+        while not w.done:
+            report = w.step()
+        verdicts.append(report.metrics["verdict"].copy())  # what a study keeps
+    np.concatenate(verdicts)
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"memory_worlds": worlds, "peak_mib": peak_kib / 1024.0}
+
+
+def _worker(name: str, args: list[str]) -> None:
+    a = [int(x) for x in args]
+    out = {"turn": _turn, "batch": _batch, "memory": _memory}[name](*a)
+    print(json.dumps(out))
+
+
+def _spawn(name: str, *args: int) -> dict:
+    env = dict(os.environ)
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        env[var] = "1"
+    cmd = [sys.executable, "-m", "game.bench", "--worker", name, *map(str, args)]
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def measure(quick: bool = False) -> dict:
+    turn = _spawn("turn", 2 if quick else 10)
+    batch = _spawn("batch", 500 if quick else 10_000, 3 if quick else 30)
+    mem = _spawn("memory", 2_000 if quick else 100_000, 1_000 if quick else 10_000)
+    scale = 10_000 / batch["batch_worlds"]
+    return {
+        "turn_ms_median": turn["turn_ms_median"],
+        "batch_world_quarters_per_s": batch["batch_world_quarters_per_s"],
+        "batch_speedup": batch["batch_speedup"],
+        "peak_mib_100k": mem["peak_mib"],
+        "batch_10k_s": batch["batch_s"] * scale,
+        "quick": quick,
+        "batch_worlds": batch["batch_worlds"],
+        "memory_worlds": mem["memory_worlds"],
+    }
+
+
+def main(json_output: bool = False, quick: bool = False) -> int:
+    if not json_output:
+        from rich.console import Console
+
+        console = Console(stderr=True)
+        with console.status("timing the engine (fresh processes, one thread each)..."):
+            res = measure(quick)
+    else:
+        res = measure(quick)
+    if json_output:
+        print(json.dumps(res))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Frontier engine benchmark" + (" (quick: smaller runs)" if quick else ""))
+    for col in ("measure", "value", "target", ""):
+        table.add_column(col)
+    for key, (op, target, unit, label) in TARGETS.items():
+        v = res[key]
+        ok = v <= target if op == "<=" else v >= target
+        table.add_row(
+            label,
+            f"{v:,.2f} {unit}",
+            f"{op} {target:g} {unit}",
+            "[green]ok[/]" if ok else "[red]miss[/]",
+        )
+    table.add_row(
+        "world-quarters per second (batch)", f"{res['batch_world_quarters_per_s']:,.0f}", "", ""
+    )
+    Console().print(table)
+    if quick:
+        Console().print(
+            f"quick: batch of {res['batch_worlds']:,} worlds scaled to 10,000; memory for "
+            f"{res['memory_worlds']:,} worlds, not 100,000"
+        )
+    return 0
+
+
+def _cli(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m game.bench")
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--worker", nargs="+")
+    ns = ap.parse_args(argv)
+    if ns.worker:
+        _worker(ns.worker[0], ns.worker[1:])
+        return 0
+    return main(ns.json, ns.quick)
+
+
+if __name__ == "__main__":
+    raise SystemExit(_cli())
