@@ -78,7 +78,7 @@ def explain(tb: Tables, old: State, new: State, m: dict, labs=None) -> list[Even
                     w,
                     "bankrupt",
                     f"{names[i]} went bankrupt: cash ran out and lenders would give no more; "
-                    "its customers move to other offers",
+                    "its buyers choose again among the other offers (some give up on AI)",
                     lab=int(i),
                 )
             )

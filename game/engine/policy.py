@@ -98,9 +98,9 @@ def bot_decisions(st: State, tb: Tables, cx: Context) -> Decisions:
     run_mix = tb.a_mix[a]
 
     # --- Compute: lease what inference and the run need ---------------------------
-    # Plan 30% headroom over last quarter's load, double it when a model ships next.
+    # Plan 15% headroom over last quarter's load, double it when a model ships next.
     ships = (st.run_wait == 1) | (st.run_on & (st.run_left <= 1))
-    infer_need = st.infer_flops_prev * np.where(ships, 2.0, 1.3) / (fpk * p.infer_utilization)
+    infer_need = st.infer_flops_prev * np.where(ships, 2.0, 1.15) / (fpk * p.infer_utilization)
     remaining = np.where(
         st.run_on, st.run_need - st.run_done, np.where(start, 6 * run_n * run_d, 0)
     )

@@ -82,7 +82,7 @@ class Archetype:
 
     id: str
     name: str
-    ambition: float  # target run cost relative to the frontier's last run
+    ambition: float  # target run FLOPs as a multiple of the biggest live lab's last run, grown
     cadence: int  # quarters between training runs
     run_quarters: int  # quarters a run is planned to take
     tokens_per_param: float  # >20 = over-trained for cheaper inference
@@ -96,7 +96,7 @@ class Archetype:
     releases_open: bool = False  # publishes its frontier weights
     subsidy: float = 0.0  # $B per quarter from a parent or a state
     sentiment_free: bool = False  # raises money regardless of investor mood
-    max_spend_share: float = 0.5  # share of cash it will commit to one run
+    max_spend_share: float = 0.5  # share of free funds (cash + rounds - reserve) per run
     blurb: str = ""
 
 
@@ -206,13 +206,14 @@ class Params:
     open_weight_tokens_per_param: float = 100.0  # open models are over-trained
     open_weight_error_mult: float = 1.5
     open_weight_friction: float = 2.0  # utility cost of no vendor: hosting, support, SLAs
+    usage_elasticity: float = 1.0  # tokens per adopter vs mean price (LLM market study)
     switching_rate: float = 0.4  # share of buyers who choose afresh each quarter
     spec_strength: float = 0.35  # bonus = strength*(sqrt(6*share)-1): full focus +0.51
     # Finance
     interest_q: float = 0.02
     debt_limit_revenue: float = 1.0  # debt limit = this x annual revenue + half of book
-    valuation_multiple: float = 12.0  # x annual revenue at neutral sentiment
-    capability_valuation: float = 6.0  # $B of value per capability point above the field
+    valuation_multiple: float = 12.0  # x annual revenue, scaled by growth, margin, mood
+    capability_valuation: float = 6.0  # $B per point of lead over the open model (+1)
     max_dilution: float = 0.2  # share of valuation sold in one quarter
     sentiment0: float = 1.3
     sentiment_mean: float = 1.0
@@ -422,7 +423,7 @@ def default_archetypes() -> tuple[Archetype, ...]:
                 "government": 0.5,
             },
             price_factor=1.0,
-            research_share=0.15,
+            research_share=0.08,
             research_split={"efficiency": 0.4, "reliability": 0.4, "synthetic": 0.2},
             products=("api", "chat", "workspace", "enterprise", "swarm", "science"),
             buy_share=0.3,
@@ -438,7 +439,7 @@ def default_archetypes() -> tuple[Archetype, ...]:
             tokens_per_param=30.0,
             mix=dict(_EVEN),
             price_factor=0.9,
-            research_share=0.25,
+            research_share=0.12,
             research_split={"efficiency": 0.5, "reliability": 0.3, "synthetic": 0.2},
             products=("api", "chat", "enterprise", "science", "government"),
             buy_share=0.8,
@@ -458,7 +459,7 @@ def default_archetypes() -> tuple[Archetype, ...]:
             tokens_per_param=80.0,
             mix=dict(_EVEN),
             price_factor=0.5,
-            research_share=0.1,
+            research_share=0.05,
             research_split={"efficiency": 0.6, "reliability": 0.1, "synthetic": 0.3},
             products=("api",),
             buy_share=0.6,
@@ -483,7 +484,7 @@ def default_archetypes() -> tuple[Archetype, ...]:
                 "government": 0.2,
             },
             price_factor=0.6,
-            research_share=0.2,
+            research_share=0.08,
             research_split={"efficiency": 0.7, "reliability": 0.2, "synthetic": 0.1},
             products=("api", "chat", "swarm"),
             buy_share=0.2,
@@ -506,7 +507,7 @@ def default_archetypes() -> tuple[Archetype, ...]:
                 "government": 3.0,
             },
             price_factor=0.8,
-            research_share=0.2,
+            research_share=0.1,
             research_split={"efficiency": 0.3, "reliability": 0.5, "synthetic": 0.2},
             products=("api", "government", "science"),
             buy_share=0.7,

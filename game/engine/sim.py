@@ -55,8 +55,12 @@ def serve_cost(n, gpu_hour_price, p, mult, t):
     """
     flops = scaling.INFER_FLOPS_PER_PARAM_TOKEN * n * 1e6
     gpu_hours = flops / (p.gpu_flops * 3600.0 * p.infer_utilization)
-    stack = p.serving_progress_per_year ** (-t / 4.0)
-    return gpu_hours * gpu_hour_price * mult * stack
+    return gpu_hours * gpu_hour_price * mult * serving_stack(p, t)
+
+
+def serving_stack(p, t):
+    """Share of FLOPs per token still needed after the serving stack's progress."""
+    return p.serving_progress_per_year ** (-t / 4.0)
 
 
 def _ring(t: int) -> int:
@@ -237,7 +241,6 @@ def create(tb: Tables, seed: int, worlds: int = 1, human: tuple[int, ...] | None
         stall=stall,
         data_stock=np.full(W, p.data_stock0),
         markup=np.full(W, p.markup0),
-        compute_prev=np.zeros(W),
         sentiment=np.full(W, p.sentiment0),
         open_cap=open_cap,
         open_n=open_n,
@@ -295,6 +298,8 @@ def create(tb: Tables, seed: int, worlds: int = 1, human: tuple[int, ...] | None
         struct_hist=np.full((W, 4, 4), np.nan),
         firm_share=z.copy(),
         firm_alpha=z.copy(),
+        price0=np.ones((W, S)),
+        mean_price_prev=np.ones((W, S)),
     )
     # Book value of the hardware labs start with: bought over the past two years.
     _, _, _, buy_cost, _, _ = _compute_prices(tb, 0, st.markup, _event_effects(tb, st.ev_left))
@@ -308,6 +313,12 @@ def create(tb: Tables, seed: int, worlds: int = 1, human: tuple[int, ...] | None
     st.firm_share, st.firm_alpha = d["firm_share"], d["firm_alpha"]
     st.infer_flops_prev = d["infer_flops"]
     st.open_q_prev = d["open_q"]
+    # The warm start's mean price per segment is the reference for usage elasticity.
+    lab_spend = asum(asum(d["tok_lab_t"] * np.moveaxis(st.prices, 0, -1)[None], 1), 1).T
+    spend = lab_spend + d["open_tokens"] * d["open_price"][:, None]
+    tokens = asum(asum(d["tok_lab_t"], 1), 1).T + d["open_tokens"]
+    st.price0 = spend / np.maximum(tokens, 1e-9)
+    st.mean_price_prev = st.price0.copy()
     rev = rsum(d["lab_tokens"] * st.prices) / 1e9
     st.rev_hist = np.repeat(rev[..., None], 4, axis=-1) * (1.0 / 1.5) ** np.arange(3, -1, -1)
     return st
@@ -362,11 +373,12 @@ def _open_offer(st: State, tb: Tables, cx: Context, fx):
     lag_n = np.take_along_axis(st.front_n, slot[:, None], 1)[:, 0]
     use_rel = st.open_cap > lag_cap
     open_q = np.where(use_rel, st.open_cap, lag_cap)
-    # The open ecosystem serves the cheapest model that reaches this capability today:
-    # over-trained (open_weight_tokens_per_param) with today's algorithms, and sparse
-    # (open_weight_size_ratio of its parameters active per token). Never more than the
-    # model it copies.
-    need_n = open_params_for(tb, st.t, open_q)
+    # The open model was trained when it came out, `lag` quarters ago, by the open
+    # ecosystem's recipe: over-trained (open_weight_tokens_per_param) with that
+    # quarter's algorithms, no bigger than the model it copies, and served sparse
+    # (open_weight_size_ratio of its parameters active per token).
+    t_made = max(st.t - int(p.open_weight_lag_quarters), 0)
+    need_n = open_params_for(tb, t_made, open_q)
     copied = np.where(use_rel, np.maximum(st.open_n, 1e6), lag_n)
     open_n = np.minimum(need_n, copied) * p.open_weight_size_ratio
     hour_lease = cx.gpu_hour_price * p.lease_premium
@@ -450,13 +462,19 @@ def _demand(
     sh_open = stay_open + e_open * pool
     outside = stay_out + pool
 
-    vol = adopters * tb.tokens_per_adopter * 1e6 * fx["demand_mult"][:, None]  # M tokens (W,S)
+    # Usage per adopter answers last quarter's mean price with elasticity
+    # usage_elasticity (~1: cheaper tokens, proportionally more of them).
+    usage = np.clip(st.price0 / np.maximum(st.mean_price_prev, 1e-12), 1e-3, 1e4)
+    usage = usage**p.usage_elasticity
+    vol = adopters * tb.tokens_per_adopter * 1e6 * fx["demand_mult"][:, None] * usage  # (W,S)
     vol_t = np.ascontiguousarray(vol.T)  # (S,W)
     tok_lab = sh_lab * vol_t[:, None, None, :]  # (S,L,K,W)
     tok_open = sh_open * vol_t  # (S,W)
     lab_tokens = np.moveaxis(asum(tok_lab, 0), -1, 0)  # (W,L,K)
     infer_flops = (
-        rsum(lab_tokens * st.n) * (1e6 * scaling.INFER_FLOPS_PER_PARAM_TOKEN) * cx.eff_mult
+        rsum(lab_tokens * st.n)
+        * (1e6 * scaling.INFER_FLOPS_PER_PARAM_TOKEN * serving_stack(p, st.t))
+        * cx.eff_mult
     )
     # Each lab's share of all demand (weighted by segment volume) and the price
     # coefficient of its mix of buyers: inputs to next quarter's pricing.
@@ -702,7 +720,7 @@ def step(tb: Tables, st: State, orders: dict[int, Orders] | None = None) -> tupl
     capped = scaling.stalled_capability(raw, st.stall[:, None], st.holds[:, None], p.stall_softness)
     ns.run_cap = np.where(finished, capped, st.run_cap)
     ns.run_raw = np.where(finished, raw, st.run_raw)
-    ns.run_wait = np.where(finished, tb.a_ship[st.arch] * ~st.human, st.run_wait)
+    ns.run_wait = np.where(finished, tb.a_ship[st.arch], st.run_wait)  # slow shippers, too
     ns.run_on = ns.run_on & ~finished
     ship = ns.run_wait == 0
     ship &= alive
@@ -848,6 +866,7 @@ def step(tb: Tables, st: State, orders: dict[int, Orders] | None = None) -> tupl
     apps = rsum(tb.app_share * app_spend) * p.app_margin / (1.0 - p.app_margin) / 1e9
     seg_tok = asum(asum(served_t, 1), 1).T + d["open_tokens"]  # served tokens (W,S)
     mean_price = app_spend / np.maximum(seg_tok, 1e-9)
+    ns.mean_price_prev = np.where(seg_tok > 0, mean_price, st.mean_price_prev)
     cs = rsum(market.consumer_surplus(d["inclusive"], tb.alpha_s, mean_price, d["vol"])) / 1e9
     labs_layer = rsum(op) + (fringe_rev - fringe_compute)
     vc = np.stack([vendor_gp, labs_layer, apps, cs], axis=-1)
@@ -948,6 +967,7 @@ def step(tb: Tables, st: State, orders: dict[int, Orders] | None = None) -> tupl
         "lerner": lern,
         "verdict": verdict,
         "lab_margin": lab_margin,
+        "lab_lerner": metrics.lerner(rsum(revenue), rsum(margin_rev)),
         "open_token_share": open_share,
         "price_decline": decline,
         "constant_cap_price": cc_price,

@@ -222,7 +222,7 @@ class State:
     """Everything that changes. Arrays have the world as leading axis.
 
     World (W,): seeds, holds (scaling continues), stall (capability where it stalls),
-    data_stock (unique tokens), markup (vendor), compute_prev (kGPU sold last quarter),
+    data_stock (unique tokens), markup (vendor),
     sentiment (investors), open_cap / open_n (best openly released model).
     Segments (W,S): adopters (millions), seg_mult (permanent potential multipliers).
     Events (W,E): ev_left (quarters still active), ev_seen (has happened).
@@ -248,7 +248,6 @@ class State:
     stall: np.ndarray
     data_stock: np.ndarray
     markup: np.ndarray
-    compute_prev: np.ndarray
     sentiment: np.ndarray
     open_cap: np.ndarray
     open_n: np.ndarray
@@ -306,6 +305,8 @@ class State:
     struct_hist: np.ndarray  # (W,4,4) last 4 quarters of hhi, lerner, margin, open share
     firm_share: np.ndarray  # (W,L) last quarter's share of all demand, volume-weighted
     firm_alpha: np.ndarray  # (W,L) price coefficient of the lab's mix of buyers
+    price0: np.ndarray  # (W,S) mean price paid per M tokens at the start
+    mean_price_prev: np.ndarray  # (W,S) mean price paid last quarter
 
     @property
     def worlds(self) -> int:

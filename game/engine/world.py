@@ -33,6 +33,7 @@ HISTORY_KEYS = (
     "sentiment",
     "hhi",
     "cr4",
+    "lab_lerner",
     "lerner",
     "verdict",
     "lab_margin",
