@@ -20,6 +20,10 @@ PARAMS_RANGE = (1e5, 1e22)
 
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("scaling", "compute-optimal model size, loss and capability for a FLOP budget or model"),
+    ("scenarios", "list the scenarios"),
+    ("lessons", "list the classroom lessons"),
+    ("lesson", "print a lesson as a Markdown handout"),
+    ("content", "check a content folder or a scenario file (content check [PATH])"),
     ("bench", "time the engine"),
 )
 
@@ -121,6 +125,36 @@ def build_parser() -> argparse.ArgumentParser:
     )
     scaling.add_argument("--json", action="store_true", help="print JSON instead of a table")
     scaling.set_defaults(func=cmd_scaling)
+
+    def content_flag(p):
+        p.add_argument(
+            "--content",
+            metavar="DIR",
+            help="content folder (default: the content/ folder shipped with Frontier)",
+        )
+
+    scen = sub.add_parser("scenarios", help=helps["scenarios"], description=helps["scenarios"])
+    content_flag(scen)
+    scen.set_defaults(func=cmd_scenarios)
+    less = sub.add_parser("lessons", help=helps["lessons"], description=helps["lessons"])
+    content_flag(less)
+    less.set_defaults(func=cmd_lessons)
+    one = sub.add_parser("lesson", help=helps["lesson"], description=helps["lesson"])
+    one.add_argument("id", metavar="ID", help="lesson id (see 'frontier lessons')")
+    one.add_argument("--instructor", action="store_true", help="include the instructor notes")
+    content_flag(one)
+    one.set_defaults(func=cmd_lesson)
+    cont = sub.add_parser(
+        "content",
+        help=helps["content"],
+        description="Check content: every error as file:line: field: message, exit 2.",
+    )
+    csub = cont.add_subparsers(dest="content_command", metavar="ACTION")
+    check = csub.add_parser("check", help="validate a content folder or one scenario file")
+    check.add_argument("path", nargs="?", metavar="PATH", help="folder or scenario .toml")
+    content_flag(check)
+    check.set_defaults(func=cmd_content_check)
+    cont.set_defaults(func=lambda a: _usage("content needs an action: check"))
 
     bench = sub.add_parser("bench", help=helps["bench"], description="Time the game engine.")
     bench.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -275,6 +309,130 @@ def cmd_scaling(args: argparse.Namespace) -> int:
     return 0
 
 
+def _usage(message: str) -> int:
+    raise UsageError(message)
+
+
+def _load(folder: str | None):
+    """Load a content folder; ContentError becomes exit code 2 (see main)."""
+    from pathlib import Path
+
+    from game.content import default_content_dir, load_content
+
+    return load_content(Path(folder) if folder else default_content_dir())
+
+
+def cmd_content_check(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from game.content import default_content_dir, load_content, load_scenario_file
+
+    target = Path(args.path) if args.path else None
+    if target is not None and target.suffix == ".toml":
+        content = _load(args.content)
+        m = load_scenario_file(target, content)
+        content.scenario(str(target))
+        print(f"ok: scenario {m.id!r} ({m.title}) checks against {args.content or 'content/'}")
+        return 0
+    folder = target or (Path(args.content) if args.content else default_content_dir())
+    c = load_content(folder)
+    print(
+        f"ok: {len(c.scenarios)} scenarios, {len(c.lessons)} lessons, {len(c.terms)} glossary "
+        f"terms, {len(c.params)} parameters in {folder}"
+    )
+    return 0
+
+
+def _table(headers: list[str], rows: list[list[str]], title: str) -> None:
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.table import Table
+
+        t = Table(title=title)
+        for h in headers:
+            t.add_column(h)
+        for r in rows:
+            t.add_row(*r)
+        Console().print(t)
+        return
+    widths = [
+        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
+    ]
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
+    for r in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
+
+
+def cmd_scenarios(args: argparse.Namespace) -> int:
+    c = _load(args.content)
+    rows = [
+        [m.id, m.title, m.designed_outcome, str(m.quarters), m.player.name]
+        for m in sorted(c.scenarios.values(), key=lambda m: m.id)
+    ]
+    _table(["id", "title", "designed outcome", "quarters", "you play"], rows, "Scenarios")
+    return 0
+
+
+def cmd_lessons(args: argparse.Namespace) -> int:
+    c = _load(args.content)
+    rows = [
+        [m.id, m.title, m.scenario, str(m.minutes)]
+        for m in sorted(c.lessons.values(), key=lambda m: m.id)
+    ]
+    _table(["id", "title", "scenario", "minutes"], rows, "Lessons")
+    return 0
+
+
+def cmd_lesson(args: argparse.Namespace) -> int:
+    c = _load(args.content)
+    if args.id not in c.lessons:
+        raise UsageError(
+            f"unknown lesson {args.id!r}; known: {', '.join(sorted(c.lessons)) or '(none)'}",
+            hint=f"see '{PROG} lessons'",
+        )
+    print(lesson_markdown(c, args.id, instructor=args.instructor))
+    return 0
+
+
+def lesson_markdown(c, lid: str, instructor: bool = False) -> str:
+    m = c.lessons[lid]
+    scen = c.scenarios.get(m.scenario)
+    out = [f"# {m.title}", ""]
+    out.append(
+        f"*{m.minutes} minutes. Scenario: `{m.scenario}`"
+        + (f" ({scen.title})" if scen else "")
+        + f", seed {m.seed}.*"
+    )
+    out += [
+        "",
+        f"Play it with the same world as everyone else: scenario `{m.scenario}`, seed {m.seed}.",
+        "",
+    ]
+    out += ["## Objectives", "", *(f"- {o}" for o in m.objectives), ""]
+    out += ["## Before you play", "", m.predict.strip(), ""]
+    out += ["## Checkpoints", ""]
+    out += [f"- **Q{cp.quarter}** ({_year(scen, cp.quarter)}): {cp.prompt}" for cp in m.checkpoints]
+    out += ["", "## Debrief", "", *(f"{i}. {q}" for i, q in enumerate(m.debrief, 1)), ""]
+    if m.glossary:
+        out += ["## Terms", ""]
+        for t in m.glossary:
+            term = c.terms[t]
+            line = f"- **{term.term}**: {term.text.strip()}"
+            if term.formula:
+                line += f" `{term.formula}`"
+            out.append(line)
+        out.append("")
+    if instructor:
+        out += ["## Instructor notes", "", m.instructor_notes.strip(), ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _year(scen, quarter: int) -> str:
+    if scen is None:
+        return f"quarter {quarter}"
+    return f"{scen.start_year + quarter // 4} Q{quarter % 4 + 1}"
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     import importlib
 
@@ -335,6 +493,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except Exception as exc:
+        if type(exc).__name__ == "ContentError":  # bad content: every error, exit 2
+            for line in exc.errors:
+                print(line, file=sys.stderr)
+            n = len(exc.errors)
+            print(
+                f"{PROG}: {n} content error{'s' if n != 1 else ''}; nothing was loaded",
+                file=sys.stderr,
+            )
+            return 2
         path = _log_traceback()
         text = str(exc).splitlines()
         what = f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__

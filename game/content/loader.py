@@ -1,0 +1,630 @@
+"""Load and check a content folder; build engine scenarios from it.
+
+    content = load_content(Path("content"))       # raises ContentError with every problem
+    scenario = content.scenario("solar")          # a game.engine Scenario
+    scenario = content.scenario("path/to/my.toml")
+
+Every problem is reported as `file:line: dotted.field: message` in one pass, and a
+load never half-succeeds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ..engine import scenario as eng
+from . import schema as sc
+from .lines import dotted, find_line, line_map
+
+MAX_BYTES = 1_000_000
+
+
+class ContentError(Exception):
+    """Content that cannot be used. `errors` lists one line per problem."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = list(errors)
+        super().__init__("\n".join(self.errors))
+
+
+@dataclass
+class _File:
+    path: Path
+    shown: str
+    lines: dict
+    data: dict | None
+
+
+@dataclass
+class Content:
+    """A checked content folder."""
+
+    root: Path
+    params: dict[str, sc.ParamEntry]
+    segments: dict[str, sc.SegmentModel]
+    products: dict[str, sc.ProductModel]
+    archetypes: dict[str, sc.ArchetypeModel]
+    events: dict[str, sc.EventModel]
+    terms: dict[str, sc.TermModel]
+    scenarios: dict[str, sc.ScenarioModel]
+    lessons: dict[str, sc.LessonModel]
+    files: dict[str, str] = field(default_factory=dict)  # scenario/lesson id -> shown path
+
+    def scenario(self, ref: str | Path) -> eng.Scenario:
+        """Engine scenario by id, or from a TOML file outside the folder."""
+        key = str(ref)
+        if key in self.scenarios:
+            return build_scenario(self, self.scenarios[key])
+        path = Path(key)
+        if path.suffix == ".toml" or path.exists():
+            model = load_scenario_file(path, self)
+            return build_scenario(self, model)
+        raise ContentError([f"{key}: unknown scenario; known: {', '.join(sorted(self.scenarios))}"])
+
+    def scenario_model(self, ref: str | Path) -> sc.ScenarioModel:
+        key = str(ref)
+        if key in self.scenarios:
+            return self.scenarios[key]
+        return load_scenario_file(Path(key), self)
+
+    def lesson(self, lid: str) -> sc.LessonModel:
+        if lid not in self.lessons:
+            raise ContentError([f"{lid}: unknown lesson; known: {', '.join(sorted(self.lessons))}"])
+        return self.lessons[lid]
+
+
+# ---------------------------------------------------------------------------
+# Reading and validating one file
+# ---------------------------------------------------------------------------
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _read(path: Path, errors: list[str]) -> _File:
+    shown = _shown(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        errors.append(f"{shown}:1: (file): cannot read: {e.strerror or e}")
+        return _File(path, shown, {}, None)
+    if len(raw) > MAX_BYTES:
+        errors.append(f"{shown}:1: (file): {len(raw):,} bytes is over the {MAX_BYTES:,}-byte limit")
+        return _File(path, shown, {}, None)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        errors.append(f"{shown}:1: (file): not UTF-8 text ({e.reason} at byte {e.start})")
+        return _File(path, shown, {}, None)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        m = re.search(r"line (\d+)", str(e))
+        line = int(m.group(1)) if m else 1
+        msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(e))
+        errors.append(f"{shown}:{line}: (toml): malformed TOML: {msg}; fix the syntax")
+        return _File(path, shown, {}, None)
+    return _File(path, shown, line_map(text), data)
+
+
+def _err(f: _File, path: tuple, msg: str) -> str:
+    return f"{f.shown}:{find_line(f.lines, path)}: {dotted(path)}: {msg}"
+
+
+def _validate(model: type[BaseModel], f: _File, errors: list[str]):
+    if f.data is None:
+        return None
+    ver = f.data.get("format_version")
+    if isinstance(ver, int) and not isinstance(ver, bool) and ver > sc.FORMAT_VERSION:
+        errors.append(
+            _err(
+                f,
+                ("format_version",),
+                f"version {ver} is newer than this Frontier reads "
+                f"({sc.FORMAT_VERSION}); upgrade Frontier or write version {sc.FORMAT_VERSION}",
+            )
+        )
+        return None
+    try:
+        obj = model.model_validate(f.data)
+    except ValidationError as e:
+        for item in e.errors():
+            loc = tuple(item["loc"])
+            errors.append(_err(f, loc, _message(item)))
+        return None
+    if obj.format_version != sc.FORMAT_VERSION:
+        errors.append(_err(f, ("format_version",), f"must be {sc.FORMAT_VERSION}"))
+        return None
+    return obj
+
+
+def _message(item: dict) -> str:
+    kind = item.get("type", "")
+    if kind == "extra_forbidden":
+        return "unknown key; remove it or check its spelling (docs/content-format.md)"
+    if kind == "missing":
+        return "required field is missing"
+    msg = item.get("msg", "invalid")
+    msg = msg.removeprefix("Value error, ")
+    inp = item.get("input")
+    if kind.startswith(("greater", "less")) or "should be" in msg.lower():
+        return f"{msg}, got {inp!r}"
+    return msg
+
+
+# ---------------------------------------------------------------------------
+# The folder
+# ---------------------------------------------------------------------------
+
+CATALOGS = {
+    "calibration.toml": sc.CalibrationFile,
+    "segments.toml": sc.SegmentsFile,
+    "products.toml": sc.ProductsFile,
+    "archetypes.toml": sc.ArchetypesFile,
+    "events.toml": sc.EventsFile,
+    "glossary.toml": sc.GlossaryFile,
+}
+
+
+def _known(names) -> str:
+    names = sorted(names)
+    return ", ".join(names) if names else "(none)"
+
+
+def _close(name: str, names) -> str:
+    near = difflib.get_close_matches(name, list(names), n=3)
+    return f" (did you mean {', '.join(near)}?)" if near else ""
+
+
+def _unique(items: list, key: str, f: _File, listname: str, errors: list[str]) -> dict:
+    out: dict = {}
+    first: dict = {}
+    for i, item in enumerate(items):
+        k = getattr(item, key)
+        if k in out:
+            errors.append(
+                _err(
+                    f,
+                    (listname, i, key),
+                    f"duplicate id {k!r} (first at line {find_line(f.lines, (listname, first[k], key))})",
+                )
+            )
+        else:
+            out[k] = item
+            first[k] = i
+    return out
+
+
+def load_content(root: str | Path) -> Content:
+    """Load and cross-check a content folder. Raises ContentError listing every problem."""
+    root = Path(root)
+    errors: list[str] = []
+    if not root.is_dir():
+        raise ContentError(
+            [f"{_shown(root)}:1: (folder): not a content folder (no such directory)"]
+        )
+    parsed: dict[str, Any] = {}
+    files: dict[str, _File] = {}
+    for name, model in CATALOGS.items():
+        f = _read(root / name, errors)
+        files[name] = f
+        parsed[name] = _validate(model, f, errors)
+
+    cal = parsed["calibration.toml"]
+    params: dict = {}
+    if cal is not None:
+        params = dict(cal.params)
+        f = files["calibration.toml"]
+        fields = {x.name: x for x in dataclasses.fields(eng.Params)}
+        for name, entry in params.items():
+            if name not in fields:
+                errors.append(_err(f, ("params", name), f"unknown parameter{_close(name, fields)}"))
+            else:
+                errors += _check_type(f, ("params", name, "value"), entry.value, name)
+        for name in fields:
+            if name not in params:
+                errors.append(
+                    _err(
+                        f,
+                        ("params",),
+                        f"parameter {name!r} is missing; every "
+                        "engine parameter needs a value and a source",
+                    )
+                )
+
+    def catalog(fname: str, attr: str) -> dict:
+        obj = parsed[fname]
+        if obj is None:
+            return {}
+        return _unique(getattr(obj, attr), "id", files[fname], attr, errors)
+
+    segments = catalog("segments.toml", "segments")
+    products = catalog("products.toml", "products")
+    archetypes = catalog("archetypes.toml", "archetypes")
+    events = catalog("events.toml", "events")
+    terms = catalog("glossary.toml", "terms")
+
+    if parsed["segments.toml"] is not None:
+        ids = tuple(s.id for s in parsed["segments.toml"].segments)
+        if ids != eng.SEGMENTS:
+            errors.append(
+                _err(
+                    files["segments.toml"],
+                    ("segments",),
+                    f"segments must be {', '.join(eng.SEGMENTS)}, in that order",
+                )
+            )
+    seg_ids = set(eng.SEGMENTS)
+    _check_catalog_refs(files, parsed, products, seg_ids, errors)
+
+    content = Content(root, params, segments, products, archetypes, events, terms, {}, {})
+    # Scenarios and lessons: one file each, stem == id.
+    scen_files: dict[str, _File] = {}
+    for path in sorted((root / "scenarios").glob("*.toml")):
+        f = _read(path, errors)
+        m = _validate(sc.ScenarioModel, f, errors)
+        if m is None:
+            continue
+        if m.id != path.stem:
+            errors.append(_err(f, ("id",), f"id {m.id!r} must match the file name {path.stem!r}"))
+        elif m.id in content.scenarios:
+            errors.append(_err(f, ("id",), f"duplicate scenario id {m.id!r}"))
+        else:
+            content.scenarios[m.id] = m
+            content.files[m.id] = f.shown
+            scen_files[m.id] = f
+    for path in sorted((root / "lessons").glob("*.toml")):
+        f = _read(path, errors)
+        m = _validate(sc.LessonModel, f, errors)
+        if m is None:
+            continue
+        if m.id != path.stem:
+            errors.append(_err(f, ("id",), f"id {m.id!r} must match the file name {path.stem!r}"))
+        else:
+            content.lessons[m.id] = m
+            content.files["lesson:" + m.id] = f.shown
+            errors += _check_lesson(content, m, f)
+    for sid, m in content.scenarios.items():
+        errors += check_scenario(content, m, scen_files[sid])
+    for t in terms.values():
+        f = files["glossary.toml"]
+        i = parsed["glossary.toml"].terms.index(t)
+        for j, other in enumerate(t.see_also):
+            if other not in terms:
+                errors.append(
+                    _err(
+                        f,
+                        ("terms", i, "see_also", j),
+                        f"unknown term {other!r}; known: {_known(terms)}",
+                    )
+                )
+    if errors:
+        raise ContentError(errors)
+    return content
+
+
+def _check_type(f: _File, path: tuple, value, name: str) -> list[str]:
+    default = getattr(eng.Params(), name)
+    if isinstance(default, str):
+        if not isinstance(value, str):
+            return [_err(f, path, f"{name} takes a string, got {value!r}")]
+        if name == "scaling_law" and value not in eng_laws():
+            return [_err(f, path, f"unknown scaling law {value!r}; known: {', '.join(eng_laws())}")]
+        return []
+    if isinstance(value, (bool, str)):
+        return [_err(f, path, f"{name} takes a number, got {value!r}")]
+    if isinstance(default, int) and not isinstance(value, int):
+        return [_err(f, path, f"{name} takes an integer, got {value!r}")]
+    if value < 0 and name not in ("asc",):
+        return [_err(f, path, f"{name} must be >= 0, got {value!r}")]
+    return []
+
+
+def eng_laws():
+    from ..engine.scaling import LAWS
+
+    return tuple(LAWS)
+
+
+def _check_catalog_refs(files, parsed, products, seg_ids, errors):
+    if parsed["products.toml"] is not None:
+        f = files["products.toml"]
+        for i, q in enumerate(parsed["products.toml"].products):
+            for attr in ("fit", "lock_in"):
+                for k in getattr(q, attr):
+                    if k not in seg_ids:
+                        errors.append(
+                            _err(
+                                f,
+                                ("products", i, attr, k),
+                                f"unknown segment {k!r}; known: {_known(seg_ids)}",
+                            )
+                        )
+    if parsed["archetypes.toml"] is not None:
+        f = files["archetypes.toml"]
+        for i, a in enumerate(parsed["archetypes.toml"].archetypes):
+            for k in a.mix:
+                if k not in seg_ids:
+                    errors.append(
+                        _err(
+                            f,
+                            ("archetypes", i, "mix", k),
+                            f"unknown segment {k!r}; known: {_known(seg_ids)}",
+                        )
+                    )
+            for k in a.research_split:
+                if k not in eng.RESEARCH:
+                    errors.append(
+                        _err(
+                            f,
+                            ("archetypes", i, "research_split", k),
+                            f"unknown research track {k!r}; known: {_known(eng.RESEARCH)}",
+                        )
+                    )
+            for j, pid in enumerate(a.products):
+                if pid not in products:
+                    errors.append(
+                        _err(
+                            f,
+                            ("archetypes", i, "products", j),
+                            f"unknown product {pid!r}; known: {_known(products)}",
+                        )
+                    )
+    if parsed["events.toml"] is not None:
+        f = files["events.toml"]
+        for i, e in enumerate(parsed["events.toml"].events):
+            for k in e.effects:
+                if k not in eng.CHANNELS:
+                    errors.append(
+                        _err(
+                            f,
+                            ("events", i, "effects", k),
+                            f"unknown effect channel {k!r}; known: {_known(eng.CHANNELS)}",
+                        )
+                    )
+            for k in e.segment_effects:
+                if k not in seg_ids:
+                    errors.append(
+                        _err(
+                            f,
+                            ("events", i, "segment_effects", k),
+                            f"unknown segment {k!r}; known: {_known(seg_ids)}",
+                        )
+                    )
+
+
+def check_scenario(content: Content, m: sc.ScenarioModel, f: _File) -> list[str]:
+    """Cross-references of one scenario against the folder."""
+    errs: list[str] = []
+    seg_ids = set(eng.SEGMENTS)
+    fields = {x.name for x in dataclasses.fields(eng.Params)}
+    for name, value in m.params.items():
+        if name not in fields:
+            errs.append(
+                _err(
+                    f,
+                    ("params", name),
+                    f"unknown parameter{_close(name, fields)}; "
+                    "see content/calibration.toml for the names",
+                )
+            )
+        else:
+            errs += _check_type(f, ("params", name), value, name)
+    seg_fields = {x.name for x in dataclasses.fields(eng.Segment)} - {"id"}
+    for sid, over in m.segments.items():
+        if sid not in seg_ids:
+            errs.append(
+                _err(f, ("segments", sid), f"unknown segment {sid!r}; known: {_known(seg_ids)}")
+            )
+            continue
+        for k, v in over.items():
+            if k not in seg_fields:
+                errs.append(
+                    _err(
+                        f,
+                        ("segments", sid, k),
+                        f"unknown segment field{_close(k, seg_fields)}; known: {_known(seg_fields)}",
+                    )
+                )
+            elif isinstance(v, bool) or not isinstance(v, int | float):
+                errs.append(_err(f, ("segments", sid, k), f"takes a number, got {v!r}"))
+    labs = [("player", m.player)] + [(("rivals", i), r) for i, r in enumerate(m.rivals)]
+    for where, lab in labs:
+        base = (where,) if isinstance(where, str) else where
+        if lab.archetype not in content.archetypes:
+            errs.append(
+                _err(
+                    f,
+                    (*base, "archetype"),
+                    f"unknown archetype {lab.archetype!r}; known: {_known(content.archetypes)}",
+                )
+            )
+        for j, pid in enumerate(lab.products):
+            if pid not in content.products:
+                errs.append(
+                    _err(
+                        f,
+                        (*base, "products", j),
+                        f"unknown product {pid!r}; known: {_known(content.products)}",
+                    )
+                )
+        for k in lab.mix:
+            if k not in seg_ids:
+                errs.append(
+                    _err(f, (*base, "mix", k), f"unknown segment {k!r}; known: {_known(seg_ids)}")
+                )
+        for k in lab.research:
+            if k not in eng.RESEARCH:
+                errs.append(
+                    _err(
+                        f,
+                        (*base, "research", k),
+                        f"unknown research track {k!r}; known: {_known(eng.RESEARCH)}",
+                    )
+                )
+        if lab.small_params >= lab.params:
+            errs.append(_err(f, (*base, "small_params"), "must be smaller than params"))
+    names = [m.player.name] + [r.name for r in m.rivals]
+    for i, r in enumerate(m.rivals):
+        if names.count(r.name) > 1:
+            errs.append(_err(f, ("rivals", i, "name"), f"two labs are called {r.name!r}"))
+    if m.entrant_slots and m.entrant_archetype not in content.archetypes:
+        errs.append(
+            _err(
+                f,
+                ("entrant_archetype",),
+                f"unknown archetype {m.entrant_archetype!r}; known: {_known(content.archetypes)}",
+            )
+        )
+    for j, eid in enumerate(m.events or []):
+        if eid not in content.events:
+            errs.append(
+                _err(f, ("events", j), f"unknown event {eid!r}; known: {_known(content.events)}")
+            )
+    for j, lid in enumerate(m.lessons):
+        if content.lessons and lid not in content.lessons:
+            errs.append(
+                _err(f, ("lessons", j), f"unknown lesson {lid!r}; known: {_known(content.lessons)}")
+            )
+    for j, g in enumerate(m.goals):
+        if g.metric == "market_share_segment" and g.segment not in seg_ids:
+            errs.append(
+                _err(
+                    f,
+                    ("goals", j, "segment"),
+                    f"market_share_segment needs a segment; known: {_known(seg_ids)}",
+                )
+            )
+    if not errs:
+        try:
+            built = build_scenario(content, m)
+            errs += [_err(f, (), e) for e in built.validate()]
+        except (TypeError, ValueError) as e:
+            errs.append(_err(f, (), f"cannot build the scenario: {e}"))
+    return errs
+
+
+def _check_lesson(content: Content, m: sc.LessonModel, f: _File) -> list[str]:
+    errs = []
+    scen_dir = content.root / "scenarios"
+    known = {p.stem for p in scen_dir.glob("*.toml")}
+    if m.scenario not in known:
+        errs.append(
+            _err(f, ("scenario",), f"unknown scenario {m.scenario!r}; known: {_known(known)}")
+        )
+    for j, t in enumerate(m.glossary):
+        if t not in content.terms:
+            errs.append(
+                _err(
+                    f,
+                    ("glossary", j),
+                    f"unknown glossary term {t!r}; known: {_known(content.terms)}",
+                )
+            )
+    return errs
+
+
+def load_scenario_file(path: Path, content: Content) -> sc.ScenarioModel:
+    """A scenario outside the folder, checked against the folder's catalogs."""
+    errors: list[str] = []
+    f = _read(Path(path), errors)
+    m = _validate(sc.ScenarioModel, f, errors)
+    if m is not None:
+        errors += check_scenario(content, m, f)
+    if errors:
+        raise ContentError(errors)
+    return m
+
+
+# ---------------------------------------------------------------------------
+# Content -> engine Scenario
+# ---------------------------------------------------------------------------
+
+
+def _lab(m: sc.LabModel, human: bool) -> eng.LabSpec:
+    return eng.LabSpec(
+        name=m.name,
+        archetype=m.archetype,
+        cash=float(m.cash),
+        gpus=float(m.gpus),
+        params=float(m.params),
+        tokens=float(m.tokens),
+        small_params=float(m.small_params),
+        mix=dict(m.mix),
+        prices=(float(m.prices[0]), float(m.prices[1])),
+        products=tuple(m.products),
+        research=dict(m.research),
+        staff=float(m.staff),
+        reputation=float(m.reputation),
+        human=human,
+    )
+
+
+def build_scenario(content: Content, m: sc.ScenarioModel) -> eng.Scenario:
+    defaults = eng.Params()
+    values = {}
+    for f in dataclasses.fields(eng.Params):
+        v = content.params[f.name].value if f.name in content.params else getattr(defaults, f.name)
+        v = m.params.get(f.name, v)
+        values[f.name] = type(getattr(defaults, f.name))(v)
+    segments = []
+    for sid in eng.SEGMENTS:
+        s = content.segments[sid]
+        d = s.model_dump(exclude={"name", "source"})
+        d.update(m.segments.get(sid, {}))
+        segments.append(eng.Segment(**{k: (v if k == "id" else float(v)) for k, v in d.items()}))
+    products = tuple(
+        eng.Product(
+            id=q.id,
+            name=q.name,
+            build_quarters=q.build_quarters,
+            build_cost=q.build_cost,
+            upkeep=q.upkeep,
+            fit=dict(q.fit),
+            lock_in=dict(q.lock_in),
+            serving_cost_mult=q.serving_cost_mult,
+            blurb=q.blurb,
+        )
+        for q in content.products.values()
+    )
+    archetypes = tuple(
+        eng.Archetype(**{**a.model_dump(exclude={"source"}), "products": tuple(a.products)})
+        for a in content.archetypes.values()
+    )
+    chosen = m.events if m.events is not None else list(content.events)
+    events = tuple(
+        eng.EventSpec(**content.events[e].model_dump(exclude={"source"})) for e in chosen
+    )
+    labs = (_lab(m.player, True), *(_lab(r, False) for r in m.rivals))
+    return eng.Scenario(
+        id=m.id,
+        title=m.title,
+        story=m.story.strip(),
+        start_year=m.start_year,
+        quarters=m.quarters,
+        segments=tuple(segments),
+        products=products,
+        archetypes=archetypes,
+        labs=labs,
+        events=events,
+        params=eng.Params(**values),
+        entrant_archetype=m.entrant_archetype,
+        entrant_slots=m.entrant_slots,
+    )
+
+
+def default_content_dir() -> Path:
+    """The repository's content/ folder (next to the game package)."""
+    return Path(__file__).resolve().parents[2] / "content"

@@ -1,0 +1,240 @@
+"""Pydantic v2 models of the content files (see docs/content-format.md).
+
+Every model forbids unknown keys and is frozen. Numbers accept TOML integers and
+floats but never strings or booleans.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+FORMAT_VERSION = 1
+ID = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$")]
+Text = Annotated[str, StringConstraints(min_length=1)]
+
+
+def _number(v: Any) -> Any:
+    if isinstance(v, (bool, str)):
+        raise ValueError(f"expected a number, got {type(v).__name__} {v!r}")
+    return v
+
+
+def _integer(v: Any) -> Any:
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise ValueError(f"expected an integer, got {type(v).__name__} {v!r}")
+    return v
+
+
+Num = Annotated[float, BeforeValidator(_number)]
+Int = Annotated[int, BeforeValidator(_integer)]
+NonNeg = Annotated[float, BeforeValidator(_number), Field(ge=0)]
+Pos = Annotated[float, BeforeValidator(_number), Field(gt=0)]
+Share = Annotated[float, BeforeValidator(_number), Field(ge=0, le=1)]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Versioned(Model):
+    format_version: Int
+
+
+# --- calibration -----------------------------------------------------------------
+
+
+class ParamEntry(Model):
+    value: Annotated[float | int | str, BeforeValidator(lambda v: _reject_bool(v))]
+    source: Text
+    unit: str | None = None
+    note: str | None = None
+
+
+def _reject_bool(v):
+    if isinstance(v, bool):
+        raise ValueError("expected a number or a string, got a boolean")
+    return v
+
+
+class CalibrationFile(Versioned):
+    params: dict[str, ParamEntry]
+
+
+# --- catalogs ----------------------------------------------------------------------
+
+
+class SegmentModel(Model):
+    id: ID
+    name: Text
+    potential0: NonNeg
+    adopters0: Share
+    tokens_per_adopter: NonNeg
+    market_growth: Num
+    opens_at: NonNeg
+    asc: Num
+    beta_quality: NonNeg
+    q_ref: Num
+    beta_reliability: NonNeg
+    p_ref: Pos
+    lock_in: NonNeg
+    app_share: Share
+    bass_p: Share = 0.01
+    bass_q: Share = 0.09
+    price_weight: Pos = 1.0
+    source: Text
+
+
+class SegmentsFile(Versioned):
+    segments: list[SegmentModel]
+
+
+class ProductModel(Model):
+    id: ID
+    name: Text
+    build_quarters: Annotated[int, BeforeValidator(_integer), Field(ge=1, le=40)]
+    build_cost: NonNeg
+    upkeep: NonNeg
+    fit: dict[str, Num] = {}
+    lock_in: dict[str, Num] = {}
+    serving_cost_mult: Annotated[float, BeforeValidator(_number), Field(gt=0, le=1)] = 1.0
+    blurb: str = ""
+    source: Text
+
+
+class ProductsFile(Versioned):
+    products: list[ProductModel]
+
+
+class ArchetypeModel(Model):
+    id: ID
+    name: Text
+    ambition: NonNeg
+    cadence: Annotated[int, BeforeValidator(_integer), Field(ge=1, le=40)]
+    run_quarters: Annotated[int, BeforeValidator(_integer), Field(ge=1, le=12)]
+    tokens_per_param: Pos
+    mix: dict[str, NonNeg]
+    price_factor: Pos
+    research_share: Share
+    research_split: dict[str, NonNeg]
+    products: list[str]
+    buy_share: Share
+    ship_delay: Annotated[int, BeforeValidator(_integer), Field(ge=0, le=20)] = 0
+    releases_open: bool = False
+    subsidy: NonNeg = 0.0
+    sentiment_free: bool = False
+    max_spend_share: Share = 0.5
+    blurb: str = ""
+    source: Text
+
+
+class ArchetypesFile(Versioned):
+    archetypes: list[ArchetypeModel]
+
+
+class EventModel(Model):
+    id: ID
+    name: Text
+    hazard: Share
+    duration: Annotated[int, BeforeValidator(_integer), Field(ge=1, le=80)]
+    min_quarter: Annotated[int, BeforeValidator(_integer), Field(ge=0)] = 0
+    effects: dict[str, Num] = {}
+    segment_effects: dict[str, NonNeg] = {}
+    text: str = ""
+    source: Text
+
+
+class EventsFile(Versioned):
+    events: list[EventModel]
+
+
+class TermModel(Model):
+    id: ID
+    term: Text
+    text: Text
+    formula: str | None = None
+    source: Text
+    see_also: list[str] = []
+
+
+class GlossaryFile(Versioned):
+    terms: list[TermModel]
+
+
+# --- scenarios and lessons ----------------------------------------------------------
+
+
+class LabModel(Model):
+    name: Text
+    archetype: str
+    cash: NonNeg
+    gpus: NonNeg
+    params: Annotated[float, BeforeValidator(_number), Field(ge=1e6, le=1e16)]
+    tokens: Annotated[float, BeforeValidator(_number), Field(ge=1e6, le=1e18)]
+    small_params: NonNeg = 0.0
+    mix: dict[str, NonNeg] = {}
+    prices: tuple[Pos, Pos] = (10.0, 0.6)
+    products: list[str] = []
+    research: dict[str, NonNeg] = {}
+    staff: NonNeg = 0.3
+    reputation: Annotated[float, BeforeValidator(_number), Field(ge=-3, le=0)] = 0.0
+
+
+OUTCOMES = ("monopoly", "consolidated oligopoly", "competitive", "commoditized", "uncertain")
+METRICS = (
+    "alive",
+    "cash",
+    "revenue_share",
+    "cumulative_profit",
+    "capability",
+    "market_share_segment",
+)
+
+
+class GoalModel(Model):
+    id: ID
+    text: Text
+    metric: Literal[METRICS]  # type: ignore[valid-type]
+    op: Literal[">=", "<="]
+    value: Num
+    segment: str | None = None
+
+
+class ScenarioModel(Versioned):
+    id: ID
+    title: Text
+    story: Text
+    objectives: Annotated[list[Text], Field(min_length=1)]
+    start_year: Annotated[int, BeforeValidator(_integer), Field(ge=1950, le=2200)]
+    quarters: Annotated[int, BeforeValidator(_integer), Field(ge=4, le=80)]
+    designed_outcome: Literal[OUTCOMES]  # type: ignore[valid-type]
+    teaches: Text
+    events: list[str] | None = None
+    entrant_archetype: str = "follower"
+    entrant_slots: Annotated[int, BeforeValidator(_integer), Field(ge=0, le=8)] = 3
+    lessons: list[str] = []
+    params: dict[str, Any] = {}
+    segments: dict[str, dict[str, Any]] = {}
+    player: LabModel
+    rivals: Annotated[list[LabModel], Field(min_length=1, max_length=10)]
+    goals: list[GoalModel] = []
+
+
+class Checkpoint(Model):
+    quarter: Annotated[int, BeforeValidator(_integer), Field(ge=0, le=79)]
+    prompt: Text
+
+
+class LessonModel(Versioned):
+    id: ID
+    title: Text
+    minutes: Annotated[int, BeforeValidator(_integer), Field(ge=10, le=240)]
+    scenario: str
+    seed: Annotated[int, BeforeValidator(_integer), Field(ge=0)]
+    objectives: Annotated[list[Text], Field(min_length=1)]
+    predict: Text
+    glossary: list[str] = []
+    debrief: Annotated[list[Text], Field(min_length=1)]
+    instructor_notes: Text
+    checkpoints: Annotated[list[Checkpoint], Field(min_length=1)]
