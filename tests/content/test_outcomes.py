@@ -35,12 +35,14 @@ def final_verdicts(scenario, worlds=WORLDS, seed=11):
 
 def test_solar_ends_commoditized(content):
     _, frac = final_verdicts(content.scenario("solar"))
-    assert frac[VERDICTS.index("commoditized")] >= 0.7, dict(zip(VERDICTS, frac))
+    assert frac[VERDICTS.index("commoditized")] >= 0.7, dict(zip(VERDICTS, frac, strict=True))
 
 
 def test_steel_ends_a_consolidated_oligopoly(content):
     h, frac = final_verdicts(content.scenario("steel"))
-    assert frac[VERDICTS.index("consolidated oligopoly")] >= 0.7, dict(zip(VERDICTS, frac))
+    assert frac[VERDICTS.index("consolidated oligopoly")] >= 0.7, dict(
+        zip(VERDICTS, frac, strict=True)
+    )
     # "Of about 4-5 labs": the club, not a duopoly.
     assert 4 <= np.median(h["labs_alive"][-1]) <= 6
     # The verdict's own test, spelled out: HHI >= 1,800 with positive lab margins.
@@ -50,7 +52,7 @@ def test_steel_ends_a_consolidated_oligopoly(content):
 
 def test_default_is_genuinely_uncertain(content):
     _, frac = final_verdicts(content.scenario("default"))
-    assert frac.max() <= 0.9, dict(zip(VERDICTS, frac))
+    assert frac.max() <= 0.9, dict(zip(VERDICTS, frac, strict=True))
     assert (frac > 0.05).sum() >= 2  # at least two outcomes really happen
 
 
