@@ -184,7 +184,9 @@ def _known(names) -> str:
 
 
 def _close(name: str, names) -> str:
-    near = difflib.get_close_matches(name, list(names), n=3)
+    starts = sorted(n for n in names if n.startswith(name) or name.startswith(n))
+    near = (starts + difflib.get_close_matches(name, list(names), n=3))[:3]
+    near = list(dict.fromkeys(near))
     return f" (did you mean {', '.join(near)}?)" if near else ""
 
 
@@ -270,6 +272,7 @@ def load_content(root: str | Path) -> Content:
     _check_catalog_refs(files, parsed, products, seg_ids, errors)
 
     content = Content(root, params, segments, products, archetypes, events, terms, {}, {})
+    catalogs_ok = not errors  # building scenarios needs clean catalogs; else errors cascade
     # Scenarios and lessons: one file each, stem == id.
     scen_files: dict[str, _File] = {}
     for path in sorted((root / "scenarios").glob("*.toml")):
@@ -297,7 +300,7 @@ def load_content(root: str | Path) -> Content:
             content.files["lesson:" + m.id] = f.shown
             errors += _check_lesson(content, m, f)
     for sid, m in content.scenarios.items():
-        errors += check_scenario(content, m, scen_files[sid])
+        errors += check_scenario(content, m, scen_files[sid], build=catalogs_ok)
     for t in terms.values():
         f = files["glossary.toml"]
         i = parsed["glossary.toml"].terms.index(t)
@@ -405,7 +408,9 @@ def _check_catalog_refs(files, parsed, products, seg_ids, errors):
                     )
 
 
-def check_scenario(content: Content, m: sc.ScenarioModel, f: _File) -> list[str]:
+def check_scenario(
+    content: Content, m: sc.ScenarioModel, f: _File, build: bool = True
+) -> list[str]:
     """Cross-references of one scenario against the folder."""
     errs: list[str] = []
     seg_ids = set(eng.SEGMENTS)
@@ -507,7 +512,7 @@ def check_scenario(content: Content, m: sc.ScenarioModel, f: _File) -> list[str]
                     f"market_share_segment needs a segment; known: {_known(seg_ids)}",
                 )
             )
-    if not errs:
+    if not errs and build:
         try:
             built = build_scenario(content, m)
             errs += [_err(f, (), e) for e in built.validate()]
