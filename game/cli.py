@@ -152,6 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     csub = cont.add_subparsers(dest="content_command", metavar="ACTION")
     check = csub.add_parser("check", help="validate a content folder or one scenario file")
     check.add_argument("path", nargs="?", metavar="PATH", help="folder or scenario .toml")
+    check.add_argument("--scenario", metavar="FILE", help="a scenario .toml outside the folder")
     content_flag(check)
     check.set_defaults(func=cmd_content_check)
     cont.set_defaults(func=lambda a: _usage("content needs an action: check"))
@@ -327,7 +328,9 @@ def cmd_content_check(args: argparse.Namespace) -> int:
 
     from game.content import default_content_dir, load_content, load_scenario_file
 
-    target = Path(args.path) if args.path else None
+    if args.scenario and args.path:
+        raise UsageError("give a PATH or --scenario FILE, not both")
+    target = Path(args.scenario or args.path) if (args.scenario or args.path) else None
     if target is not None and target.suffix == ".toml":
         content = _load(args.content)
         m = load_scenario_file(target, content)

@@ -503,7 +503,14 @@ def check_scenario(
             errs.append(
                 _err(f, ("lessons", j), f"unknown lesson {lid!r}; known: {_known(content.lessons)}")
             )
+    seen_goals: dict[str, int] = {}
     for j, g in enumerate(m.goals):
+        if g.id in seen_goals:
+            first = find_line(f.lines, ("goals", seen_goals[g.id], "id"))
+            errs.append(
+                _err(f, ("goals", j, "id"), f"duplicate id {g.id!r} (first at line {first})")
+            )
+        seen_goals.setdefault(g.id, j)
         if g.metric == "market_share_segment" and g.segment not in seg_ids:
             errs.append(
                 _err(

@@ -349,3 +349,33 @@ def test_line_map_finds_nested_keys():
     assert find_line(m, ("segments", "coding", "lock_in")) == 16
     assert find_line(m, ("rivals", 1, "nope")) == 9
     assert dotted(("rivals", 1, "archetype")) == "rivals[1].archetype"
+
+
+# --- the fixture folder tests/content/bad/ -------------------------------------------
+
+BAD = Path(__file__).parent / "bad"
+
+
+def _expected():
+    import tomllib
+
+    return tomllib.loads((BAD / "expected.toml").read_text())
+
+
+@pytest.mark.parametrize("name", sorted(_expected()))
+def test_bad_fixture_through_the_cli(name):
+    want = _expected()[name]
+    path = BAD / f"{name}.toml"
+    done = frontier("content", "check", str(path), cwd=BAD.parents[2])
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    prefix = f"tests/content/bad/{name}.toml:{want['line']}: {want['field']}: "
+    lines = [x for x in done.stderr.splitlines() if x.startswith(prefix)]
+    assert lines, done.stderr
+    assert want["message"] in lines[0]
+    # Nothing else is wrong with the fixture: exactly one error.
+    assert "1 content error; nothing was loaded" in done.stderr
+
+
+def test_every_bad_fixture_has_an_expectation():
+    assert {p.stem for p in BAD.glob("*.toml")} - {"expected"} == set(_expected())
