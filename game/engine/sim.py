@@ -352,14 +352,20 @@ _LOGN = np.linspace(6.0, 16.0, 401)
 def open_params_for(tb: Tables, t: int, cap):
     """Parameters of the smallest model with capability `cap` at quarter t, trained on
     open_weight_tokens_per_param tokens per parameter (data assumed sufficient)."""
-    caps = tb.cache.get(("open_caps", t))
-    if caps is None:  # depends only on the scenario and the quarter: compute once
-        p, law = tb.scenario.params, tb.law
+    p, law = tb.scenario.params, tb.law
+    key = (law.name, p.algo_halving_months, p.open_weight_tokens_per_param, t)
+    caps = _OPEN_CAPS.get(key)
+    if caps is None:  # a pure function of these four numbers: compute once per process
         m = algo_multiplier(tb, t)
         n = 10.0**_LOGN
         caps = scaling.capability(n * m**law.a, p.open_weight_tokens_per_param * n * m**law.b, law)
-        tb.cache[("open_caps", t)] = caps
+        if len(_OPEN_CAPS) > 4096:
+            _OPEN_CAPS.clear()
+        _OPEN_CAPS[key] = caps
     return 10.0 ** np.interp(cap, caps, _LOGN)
+
+
+_OPEN_CAPS: dict[tuple, np.ndarray] = {}
 
 
 def _open_offer(st: State, tb: Tables, cx: Context, fx):

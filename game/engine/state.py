@@ -8,7 +8,7 @@ S segments, P products, E events, R research tracks, J offers in a segment
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -104,7 +104,6 @@ class Tables:
     # constants
     flops_per_kgpu_q: float
     front0: float
-    cache: dict = field(default_factory=dict)  # pure functions of (scenario, quarter)
 
 
 def _norm_mix(mix: dict[str, float]) -> np.ndarray:
