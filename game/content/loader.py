@@ -275,30 +275,14 @@ def load_content(root: str | Path) -> Content:
     catalogs_ok = not errors  # building scenarios needs clean catalogs; else errors cascade
     # Scenarios and lessons: one file each, stem == id.
     scen_files: dict[str, _File] = {}
-    for path in sorted((root / "scenarios").glob("*.toml")):
-        f = _read(path, errors)
-        m = _validate(sc.ScenarioModel, f, errors)
-        if m is None:
-            continue
-        if m.id != path.stem:
-            errors.append(_err(f, ("id",), f"id {m.id!r} must match the file name {path.stem!r}"))
-        elif m.id in content.scenarios:
-            errors.append(_err(f, ("id",), f"duplicate scenario id {m.id!r}"))
-        else:
-            content.scenarios[m.id] = m
-            content.files[m.id] = f.shown
-            scen_files[m.id] = f
-    for path in sorted((root / "lessons").glob("*.toml")):
-        f = _read(path, errors)
-        m = _validate(sc.LessonModel, f, errors)
-        if m is None:
-            continue
-        if m.id != path.stem:
-            errors.append(_err(f, ("id",), f"id {m.id!r} must match the file name {path.stem!r}"))
-        else:
-            content.lessons[m.id] = m
-            content.files["lesson:" + m.id] = f.shown
-            errors += _check_lesson(content, m, f)
+    for m, f in _load_folder(root / "scenarios", sc.ScenarioModel, errors):
+        content.scenarios[m.id] = m
+        content.files[m.id] = f.shown
+        scen_files[m.id] = f
+    for m, f in _load_folder(root / "lessons", sc.LessonModel, errors):
+        content.lessons[m.id] = m
+        content.files["lesson:" + m.id] = f.shown
+        errors += _check_lesson(content, m, f)
     for sid, m in content.scenarios.items():
         errors += check_scenario(content, m, scen_files[sid], build=catalogs_ok)
     for t in terms.values():
@@ -316,6 +300,19 @@ def load_content(root: str | Path) -> Content:
     if errors:
         raise ContentError(errors)
     return content
+
+
+def _load_folder(folder: Path, model, errors: list[str]):
+    """Valid (model, file) pairs of one-entry-per-file folders; file stem == id."""
+    for path in sorted(folder.glob("*.toml")):
+        f = _read(path, errors)
+        m = _validate(model, f, errors)
+        if m is None:
+            continue
+        if m.id != path.stem:
+            errors.append(_err(f, ("id",), f"id {m.id!r} must match the file name {path.stem!r}"))
+            continue
+        yield m, f
 
 
 def _check_type(f: _File, path: tuple, value, name: str) -> list[str]:
