@@ -447,7 +447,8 @@ def _demand(
         - p.open_weight_friction
     )  # (S,W)
 
-    # Logit (see market.logit_shares; same formulas, worlds-last layout).
+    # Logit (Berry 1994): s_j = e^u_j / (1 + sum_k e^u_k), outside option 1 / (1 + ...),
+    # inclusive value ln(1 + sum_k e^u_k).
     avail = wl(st.alive[..., None] & st.has)[None]  # (1,L,K,W)
     # Unavailable offers have finite utilities too (price 1, capability 0), so exp is
     # safe everywhere and the mask zeroes them; the cap keeps exp from overflowing.
@@ -459,7 +460,9 @@ def _demand(
     inv = 1.0 / denom
     inclusive = np.log(denom)
     rho = p.switching_rate if switching is None else switching
-    # Partial adjustment (see market.partial_adjustment).
+    # Partial adjustment (Klemperer 1995): a share 1 - rho of last quarter's buyers
+    # stays with an offer still on sale; everyone else (rho of them, plus all buyers of
+    # withdrawn offers) chooses afresh by the logit shares.
     stay = (1.0 - rho) * prev_lab * avail
     stay_open = (1.0 - rho) * prev[:, J]
     stay_out = (1.0 - rho) * np.clip(1.0 - asum(prev, 1), 0.0, 1.0)

@@ -500,7 +500,7 @@ def test_the_checker_catches_broken_invariants(quarter, corrupt):
     ids=["everyone-switches", "default-switching"],
 )
 def test_a_bankrupt_labs_buyers_all_choose_afresh(eng, switching):
-    """market.partial_adjustment's contract: buyers of withdrawn offers all choose afresh.
+    """Partial adjustment's contract: buyers of withdrawn offers all choose afresh.
     Guards against book-keeping that forgets a bankrupt lab's shares, which would count
     its buyers as last quarter's non-buyers and keep 1 - switching_rate of them out."""
     sc = eng.doomed_scenario()
