@@ -449,7 +449,7 @@ def _demand(
 
     # Logit (Berry 1994): s_j = e^u_j / (1 + sum_k e^u_k), outside option 1 / (1 + ...),
     # inclusive value ln(1 + sum_k e^u_k).
-    avail = wl(st.alive[..., None] & st.has)[None]  # (1,L,K,W)
+    avail = wl((st.alive[..., None] & st.has).astype(np.float64))[None]  # (1,L,K,W) 0/1
     # Unavailable offers have finite utilities too (price 1, capability 0), so exp is
     # safe everywhere and the mask zeroes them; the cap keeps exp from overflowing.
     np.minimum(u, 300.0, out=u)
@@ -463,7 +463,8 @@ def _demand(
     # Partial adjustment (Klemperer 1995): a share 1 - rho of last quarter's buyers
     # stays with an offer still on sale; everyone else (rho of them, plus all buyers of
     # withdrawn offers) chooses afresh by the logit shares.
-    stay = (1.0 - rho) * prev_lab * avail
+    stay = prev_lab * avail
+    stay *= 1.0 - rho
     stay_open = (1.0 - rho) * prev[:, J]
     stay_out = (1.0 - rho) * np.clip(1.0 - asum(prev, 1), 0.0, 1.0)
     pool = (1.0 - asum(stay.reshape(S, J, W), 1) - stay_open - stay_out) * inv  # (S,W)
