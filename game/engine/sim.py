@@ -7,6 +7,7 @@ docs/model.md, in the order it runs here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -521,9 +522,17 @@ def _demand(
 
 
 def _apply_orders(
-    st: State, tb: Tables, cx: Context, dec: Decisions, orders: dict[int, Orders]
+    st: State,
+    tb: Tables,
+    cx: Context,
+    dec: Decisions,
+    orders: dict[int, Orders],
+    auto: frozenset[int] = frozenset(),
 ) -> Decisions:
-    """Overwrite human labs' rows with their orders; refuse illegal ones whole."""
+    """Overwrite human labs' rows with their orders; refuse illegal ones whole.
+
+    Human labs in `auto` keep the policy's rows this quarter (no orders allowed).
+    """
     p = tb.scenario.params
     errs: list[str] = []
     if not isinstance(orders, dict):
@@ -533,10 +542,14 @@ def _apply_orders(
             errs.append(f"orders for unknown lab {i!r}")
         elif not st.human[int(i)]:
             errs.append(f"{tb.names[int(i)]}: not human-controlled; its policy decides")
+        elif int(i) in auto:
+            errs.append(f"{tb.names[int(i)]}: has orders and is left to its policy; pick one")
     if errs:
         raise OrderError(errs)
     dec = dec.copy()
     for i in np.flatnonzero(st.human):
+        if int(i) in auto:
+            continue
         name = tb.names[i]
         o = orders.get(int(i), Orders())
         errs += check_shape(o, name, tb.prod_ids)
@@ -633,9 +646,23 @@ def _distill_cost(n_big, p):
 # ---------------------------------------------------------------------------
 
 
-def step(tb: Tables, st: State, orders: dict[int, Orders] | None = None) -> tuple[State, Report]:
-    """Advance every world one quarter. The input state is never changed."""
+def step(
+    tb: Tables,
+    st: State,
+    orders: dict[int, Orders] | None = None,
+    auto: tuple[int, ...] = (),
+    decide: Callable[[State, Tables, Context, Decisions], Decisions] | None = None,
+) -> tuple[State, Report]:
+    """Advance every world one quarter. The input state is never changed.
+
+    orders: {lab: Orders} for human labs; a human lab without orders holds (keeps last
+    quarter's compute and prices, starts nothing). auto: human labs left to their policy
+    this quarter. decide: a vectorized policy hook, called with the bots' decisions for
+    every lab and returning them changed (how game.play.bots drives a seat); it must
+    not mutate its inputs.
+    """
     orders = orders or {}
+    auto_set = frozenset(int(i) for i in auto)
     sc = tb.scenario
     p = sc.params
     t = st.t
@@ -657,9 +684,11 @@ def step(tb: Tables, st: State, orders: dict[int, Orders] | None = None) -> tupl
     # 2. Prices of compute and capital; decisions (bots, then human orders).
     cx = _context(st, tb, fx)
     dec = bot_decisions(st, tb, cx)
+    if decide is not None:
+        dec = decide(st, tb, cx, dec)
     human_rows = np.flatnonzero(st.human)
     if len(human_rows) or orders:
-        dec = _apply_orders(st, tb, cx, dec, orders)
+        dec = _apply_orders(st, tb, cx, dec, orders, auto_set)
 
     ns = st.copy()
     ns.ev_left, ns.ev_seen = ev_left, ev_seen

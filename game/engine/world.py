@@ -102,10 +102,18 @@ class World:
         h = self.state.human
         return bool(h.any() and not self.state.alive[:, h].any())
 
-    def step(self, orders: dict[int, Orders] | Orders | None = None) -> Report:
+    def step(
+        self,
+        orders: dict[int, Orders] | Orders | None = None,
+        *,
+        auto: tuple[int, ...] = (),
+        decide=None,
+    ) -> Report:
         """Play one quarter. Raises OrderError (state unchanged) for illegal orders.
 
         orders: {lab index: Orders}, or a bare Orders for the one human lab.
+        auto: human labs left to their policy this quarter; decide: a vectorized
+        policy hook (see `sim.step`), as game.play.bots provides.
         """
         if self.state.t >= self.scenario.quarters:
             raise OrderError([f"the game is over after {self.scenario.quarters} quarters"])
@@ -115,7 +123,7 @@ class World:
                 raise OrderError(["bare Orders need exactly one human lab; pass {lab: Orders}"])
             orders = {int(humans[0]): orders}
         old = self.state
-        new, report = step(self.tables, old, orders)
+        new, report = step(self.tables, old, orders, auto=auto, decide=decide)
         if self.explain:
             # Share moves are explained for the human labs (all labs in a bot-only run).
             humans = np.flatnonzero(old.human)
