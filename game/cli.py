@@ -24,6 +24,11 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("lessons", "list the classroom lessons"),
     ("lesson", "print a lesson as a Markdown handout"),
     ("content", "check a content folder or a scenario file (content check [PATH])"),
+    ("run", "play a playthrough script headless; write summary, quarters and debrief"),
+    ("sweep", "outcome distribution of a scenario over many worlds"),
+    ("compare", "the same world under two scripts: where and why they diverge"),
+    ("policies", "list the bots that can play a seat"),
+    ("class", "combine a class's runs (class collect FILES... --out DIR)"),
     ("bench", "time the engine"),
 )
 
@@ -157,6 +162,97 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(func=cmd_content_check)
     cont.set_defaults(func=lambda a: _usage("content needs an action: check"))
 
+    run = sub.add_parser(
+        "run",
+        help=helps["run"],
+        description=(
+            "Play a playthrough script (README: 'Playthrough scripts') in one world and "
+            "write summary.json, quarters.csv and debrief.md to DIR. Identical inputs give "
+            "byte-identical files; progress goes to stderr on a terminal."
+        ),
+        epilog=f"example:\n  {PROG} run examples/undercut.toml --out runs/undercut",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    run.add_argument("script", metavar="SCRIPT.toml", help="the playthrough script")
+    run.add_argument("--out", metavar="DIR", help="output folder (default: runs/<script name>)")
+    content_flag(run)
+    run.set_defaults(func=_play_command("run"))
+
+    sweep = sub.add_parser(
+        "sweep",
+        help=helps["sweep"],
+        description=(
+            "Play N worlds of a scenario with a bot in the player's seat and report the "
+            "distribution of verdicts, HHI, Lerner index, the seat's profit and the labs "
+            "alive. World k has seed S+k."
+        ),
+        epilog=(
+            "examples:\n"
+            f"  {PROG} sweep --scenario solar --worlds 2000\n"
+            f"  {PROG} sweep --scenario default --policy niche --set open_weight_lag_quarters=1 --json"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sweep.add_argument("--scenario", required=True, metavar="ID", help="scenario id or .toml path")
+    sweep.add_argument(
+        "--policy",
+        default="balanced",
+        metavar="NAME",
+        help="bot in the player's seat (default balanced; see 'frontier policies')",
+    )
+    sweep.add_argument(
+        "--worlds", type=int, default=1000, metavar="N", help="worlds to play (default 1000)"
+    )
+    sweep.add_argument(
+        "--seed", type=int, default=0, metavar="S", help="seed of world 0 (default 0)"
+    )
+    sweep.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        dest="sets",
+        help="override a scenario parameter (repeatable)",
+    )
+    sweep.add_argument(
+        "--json", action="store_true", help="print the JSON contract instead of a table"
+    )
+    sweep.add_argument("--out", metavar="DIR", help="also write sweep.json and worlds.csv to DIR")
+    content_flag(sweep)
+    sweep.set_defaults(func=_play_command("sweep"))
+
+    comp = sub.add_parser(
+        "compare",
+        help=helps["compare"],
+        description=(
+            "Play one world (same scenario and seed) under two scripts and show the first "
+            "quarter that differs, the metrics that moved and the engine's reasons."
+        ),
+    )
+    comp.add_argument("a", metavar="A.toml")
+    comp.add_argument("b", metavar="B.toml")
+    comp.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
+    content_flag(comp)
+    comp.set_defaults(func=_play_command("compare"))
+
+    pol = sub.add_parser("policies", help=helps["policies"], description=helps["policies"])
+    pol.set_defaults(func=_play_command("policies"))
+
+    cls = sub.add_parser("class", help=helps["class"], description="Classroom tools.")
+    clsub = cls.add_subparsers(dest="class_command", metavar="ACTION")
+    coll = clsub.add_parser(
+        "collect",
+        help="combine students' summary.json files into class.csv and class.md",
+        description=(
+            "Combine many runs' summary.json files (or the run folders holding them) into "
+            "class.csv and a Markdown class debrief (class.md) in DIR."
+        ),
+    )
+    coll.add_argument("files", nargs="+", metavar="FILE", help="summary.json files or run folders")
+    coll.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    coll.set_defaults(func=_play_command("class_collect"))
+    cls.set_defaults(func=lambda a: _usage("class needs an action: collect"))
+
     bench = sub.add_parser("bench", help=helps["bench"], description="Time the game engine.")
     bench.add_argument("--json", action="store_true", help="print JSON instead of a table")
     bench.add_argument("--quick", action="store_true", help="run a shorter benchmark")
@@ -165,6 +261,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # ---------------------------------------------------------------------------- commands
+
+
+def _play_command(name: str):
+    """A command of game.play.commands, imported only when it runs (fast start-up)."""
+
+    def run(args: argparse.Namespace) -> int:
+        from game.play import commands
+
+        try:
+            return getattr(commands, name)(args)
+        except commands.CommandError as exc:
+            raise UsageError(str(exc), exc.hint) from None
+
+    return run
 
 
 def cmd_home(args: argparse.Namespace) -> int:
@@ -496,12 +606,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except Exception as exc:
-        if type(exc).__name__ == "ContentError":  # bad content: every error, exit 2
+        if hasattr(exc, "errors") and hasattr(exc, "outcome"):  # bad input: every error, exit 2
             for line in exc.errors:
                 print(line, file=sys.stderr)
             n = len(exc.errors)
             print(
-                f"{PROG}: {n} content error{'s' if n != 1 else ''}; nothing was loaded",
+                f"{PROG}: {n} {exc.summary}{'s' if n != 1 else ''}; {exc.outcome}",
                 file=sys.stderr,
             )
             return 2

@@ -30,13 +30,16 @@ MAX_BYTES = 1_000_000
 class ContentError(Exception):
     """Content that cannot be used. `errors` lists one line per problem."""
 
+    summary = "content error"  # the CLI's closing line: "3 content errors; nothing ..."
+    outcome = "nothing was loaded"
+
     def __init__(self, errors: list[str]):
         self.errors = list(errors)
         super().__init__("\n".join(self.errors))
 
 
 @dataclass
-class _File:
+class TomlFile:
     path: Path
     shown: str
     lines: dict
@@ -93,21 +96,23 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def _read(path: Path, errors: list[str]) -> _File:
+def read_toml(path: Path, errors: list[str], max_bytes: int = MAX_BYTES) -> TomlFile:
+    """Read and parse a TOML file; problems are appended to `errors` (data is None)."""
     shown = _shown(path)
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as fh:  # never more than the limit, however big the file
+            raw = fh.read(max_bytes + 1)
     except OSError as e:
         errors.append(f"{shown}:1: (file): cannot read: {e.strerror or e}")
-        return _File(path, shown, {}, None)
-    if len(raw) > MAX_BYTES:
-        errors.append(f"{shown}:1: (file): {len(raw):,} bytes is over the {MAX_BYTES:,}-byte limit")
-        return _File(path, shown, {}, None)
+        return TomlFile(path, shown, {}, None)
+    if len(raw) > max_bytes:
+        errors.append(f"{shown}:1: (file): larger than the {max_bytes:,}-byte limit")
+        return TomlFile(path, shown, {}, None)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         errors.append(f"{shown}:1: (file): not UTF-8 text ({e.reason} at byte {e.start})")
-        return _File(path, shown, {}, None)
+        return TomlFile(path, shown, {}, None)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
@@ -115,25 +120,28 @@ def _read(path: Path, errors: list[str]) -> _File:
         line = int(m.group(1)) if m else 1
         msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(e))
         errors.append(f"{shown}:{line}: (toml): malformed TOML: {msg}; fix the syntax")
-        return _File(path, shown, {}, None)
-    return _File(path, shown, line_map(text), data)
+        return TomlFile(path, shown, {}, None)
+    return TomlFile(path, shown, line_map(text), data)
 
 
-def _err(f: _File, path: tuple, msg: str) -> str:
+def error_at(f: TomlFile, path: tuple, msg: str) -> str:
     return f"{f.shown}:{find_line(f.lines, path)}: {dotted(path)}: {msg}"
 
 
-def _validate(model: type[BaseModel], f: _File, errors: list[str]):
+def validate_toml(
+    model: type[BaseModel], f: TomlFile, errors: list[str], version: int = sc.FORMAT_VERSION
+):
+    """The file's data as `model`, or None with every problem appended to `errors`."""
     if f.data is None:
         return None
     ver = f.data.get("format_version")
-    if isinstance(ver, int) and not isinstance(ver, bool) and ver > sc.FORMAT_VERSION:
+    if isinstance(ver, int) and not isinstance(ver, bool) and ver > version:
         errors.append(
-            _err(
+            error_at(
                 f,
                 ("format_version",),
                 f"version {ver} is newer than this Frontier reads "
-                f"({sc.FORMAT_VERSION}); upgrade Frontier or write version {sc.FORMAT_VERSION}",
+                f"({version}); upgrade Frontier or write version {version}",
             )
         )
         return None
@@ -142,10 +150,10 @@ def _validate(model: type[BaseModel], f: _File, errors: list[str]):
     except ValidationError as e:
         for item in e.errors():
             loc = tuple(item["loc"])
-            errors.append(_err(f, loc, _message(item)))
+            errors.append(error_at(f, loc, _message(item)))
         return None
-    if obj.format_version != sc.FORMAT_VERSION:
-        errors.append(_err(f, ("format_version",), f"must be {sc.FORMAT_VERSION}"))
+    if obj.format_version != version:
+        errors.append(error_at(f, ("format_version",), f"must be {version}"))
         return None
     return obj
 
@@ -178,26 +186,26 @@ CATALOGS = {
 }
 
 
-def _known(names) -> str:
+def known_list(names) -> str:
     names = sorted(names)
     return ", ".join(names) if names else "(none)"
 
 
-def _close(name: str, names) -> str:
+def close_matches(name: str, names) -> str:
     starts = sorted(n for n in names if n.startswith(name) or name.startswith(n))
     near = (starts + difflib.get_close_matches(name, list(names), n=3))[:3]
     near = list(dict.fromkeys(near))
     return f" (did you mean {', '.join(near)}?)" if near else ""
 
 
-def _unique(items: list, key: str, f: _File, listname: str, errors: list[str]) -> dict:
+def _unique(items: list, key: str, f: TomlFile, listname: str, errors: list[str]) -> dict:
     out: dict = {}
     first: dict = {}
     for i, item in enumerate(items):
         k = getattr(item, key)
         if k in out:
             errors.append(
-                _err(
+                error_at(
                     f,
                     (listname, i, key),
                     f"duplicate id {k!r} (first at line {find_line(f.lines, (listname, first[k], key))})",
@@ -218,11 +226,11 @@ def load_content(root: str | Path) -> Content:
             [f"{_shown(root)}:1: (folder): not a content folder (no such directory)"]
         )
     parsed: dict[str, Any] = {}
-    files: dict[str, _File] = {}
+    files: dict[str, TomlFile] = {}
     for name, model in CATALOGS.items():
-        f = _read(root / name, errors)
+        f = read_toml(root / name, errors)
         files[name] = f
-        parsed[name] = _validate(model, f, errors)
+        parsed[name] = validate_toml(model, f, errors)
 
     cal = parsed["calibration.toml"]
     params: dict = {}
@@ -232,13 +240,15 @@ def load_content(root: str | Path) -> Content:
         fields = {x.name: x for x in dataclasses.fields(eng.Params)}
         for name, entry in params.items():
             if name not in fields:
-                errors.append(_err(f, ("params", name), f"unknown parameter{_close(name, fields)}"))
+                errors.append(
+                    error_at(f, ("params", name), f"unknown parameter{close_matches(name, fields)}")
+                )
             else:
                 errors += _check_type(f, ("params", name, "value"), entry.value, name)
         for name in fields:
             if name not in params:
                 errors.append(
-                    _err(
+                    error_at(
                         f,
                         ("params",),
                         f"parameter {name!r} is missing; every "
@@ -262,7 +272,7 @@ def load_content(root: str | Path) -> Content:
         ids = tuple(s.id for s in parsed["segments.toml"].segments)
         if ids != eng.SEGMENTS:
             errors.append(
-                _err(
+                error_at(
                     files["segments.toml"],
                     ("segments",),
                     f"segments must be {', '.join(eng.SEGMENTS)}, in that order",
@@ -274,7 +284,7 @@ def load_content(root: str | Path) -> Content:
     content = Content(root, params, segments, products, archetypes, events, terms, {}, {})
     catalogs_ok = not errors  # building scenarios needs clean catalogs; else errors cascade
     # Scenarios and lessons: one file each, stem == id.
-    scen_files: dict[str, _File] = {}
+    scen_files: dict[str, TomlFile] = {}
     for m, f in _load_folder(root / "scenarios", sc.ScenarioModel, errors):
         content.scenarios[m.id] = m
         content.files[m.id] = f.shown
@@ -291,10 +301,10 @@ def load_content(root: str | Path) -> Content:
         for j, other in enumerate(t.see_also):
             if other not in terms:
                 errors.append(
-                    _err(
+                    error_at(
                         f,
                         ("terms", i, "see_also", j),
-                        f"unknown term {other!r}; known: {_known(terms)}",
+                        f"unknown term {other!r}; known: {known_list(terms)}",
                     )
                 )
     if errors:
@@ -305,31 +315,44 @@ def load_content(root: str | Path) -> Content:
 def _load_folder(folder: Path, model, errors: list[str]):
     """Valid (model, file) pairs of one-entry-per-file folders; file stem == id."""
     for path in sorted(folder.glob("*.toml")):
-        f = _read(path, errors)
-        m = _validate(model, f, errors)
+        f = read_toml(path, errors)
+        m = validate_toml(model, f, errors)
         if m is None:
             continue
         if m.id != path.stem:
-            errors.append(_err(f, ("id",), f"id {m.id!r} must match the file name {path.stem!r}"))
+            errors.append(
+                error_at(f, ("id",), f"id {m.id!r} must match the file name {path.stem!r}")
+            )
             continue
         yield m, f
 
 
-def _check_type(f: _File, path: tuple, value, name: str) -> list[str]:
+def _check_type(f: TomlFile, path: tuple, value, name: str) -> list[str]:
+    problem = param_problem(name, value)
+    return [error_at(f, path, problem)] if problem else []
+
+
+def param_problem(name: str, value) -> str | None:
+    """What is wrong with `value` for engine parameter `name` (None if nothing)."""
+    fields = {x.name for x in dataclasses.fields(eng.Params)}
+    if name not in fields:
+        return f"unknown parameter{close_matches(name, fields)}; see content/calibration.toml for the names"
     default = getattr(eng.Params(), name)
     if isinstance(default, str):
         if not isinstance(value, str):
-            return [_err(f, path, f"{name} takes a string, got {value!r}")]
+            return f"{name} takes a string, got {value!r}"
         if name == "scaling_law" and value not in eng_laws():
-            return [_err(f, path, f"unknown scaling law {value!r}; known: {', '.join(eng_laws())}")]
-        return []
+            return f"unknown scaling law {value!r}; known: {', '.join(eng_laws())}"
+        return None
     if isinstance(value, (bool, str)):
-        return [_err(f, path, f"{name} takes a number, got {value!r}")]
+        return f"{name} takes a number, got {value!r}"
     if isinstance(default, int) and not isinstance(value, int):
-        return [_err(f, path, f"{name} takes an integer, got {value!r}")]
+        return f"{name} takes an integer, got {value!r}"
+    if value != value or value in (float("inf"), float("-inf")):
+        return f"{name} must be a finite number, got {value!r}"
     if value < 0 and name not in ("asc",):
-        return [_err(f, path, f"{name} must be >= 0, got {value!r}")]
-    return []
+        return f"{name} must be >= 0, got {value!r}"
+    return None
 
 
 def eng_laws():
@@ -346,10 +369,10 @@ def _check_catalog_refs(files, parsed, products, seg_ids, errors):
                 for k in getattr(q, attr):
                     if k not in seg_ids:
                         errors.append(
-                            _err(
+                            error_at(
                                 f,
                                 ("products", i, attr, k),
-                                f"unknown segment {k!r}; known: {_known(seg_ids)}",
+                                f"unknown segment {k!r}; known: {known_list(seg_ids)}",
                             )
                         )
     if parsed["archetypes.toml"] is not None:
@@ -358,28 +381,28 @@ def _check_catalog_refs(files, parsed, products, seg_ids, errors):
             for k in a.mix:
                 if k not in seg_ids:
                     errors.append(
-                        _err(
+                        error_at(
                             f,
                             ("archetypes", i, "mix", k),
-                            f"unknown segment {k!r}; known: {_known(seg_ids)}",
+                            f"unknown segment {k!r}; known: {known_list(seg_ids)}",
                         )
                     )
             for k in a.research_split:
                 if k not in eng.RESEARCH:
                     errors.append(
-                        _err(
+                        error_at(
                             f,
                             ("archetypes", i, "research_split", k),
-                            f"unknown research track {k!r}; known: {_known(eng.RESEARCH)}",
+                            f"unknown research track {k!r}; known: {known_list(eng.RESEARCH)}",
                         )
                     )
             for j, pid in enumerate(a.products):
                 if pid not in products:
                     errors.append(
-                        _err(
+                        error_at(
                             f,
                             ("archetypes", i, "products", j),
-                            f"unknown product {pid!r}; known: {_known(products)}",
+                            f"unknown product {pid!r}; known: {known_list(products)}",
                         )
                     )
     if parsed["events.toml"] is not None:
@@ -388,25 +411,25 @@ def _check_catalog_refs(files, parsed, products, seg_ids, errors):
             for k in e.effects:
                 if k not in eng.CHANNELS:
                     errors.append(
-                        _err(
+                        error_at(
                             f,
                             ("events", i, "effects", k),
-                            f"unknown effect channel {k!r}; known: {_known(eng.CHANNELS)}",
+                            f"unknown effect channel {k!r}; known: {known_list(eng.CHANNELS)}",
                         )
                     )
             for k in e.segment_effects:
                 if k not in seg_ids:
                     errors.append(
-                        _err(
+                        error_at(
                             f,
                             ("events", i, "segment_effects", k),
-                            f"unknown segment {k!r}; known: {_known(seg_ids)}",
+                            f"unknown segment {k!r}; known: {known_list(seg_ids)}",
                         )
                     )
 
 
 def check_scenario(
-    content: Content, m: sc.ScenarioModel, f: _File, build: bool = True
+    content: Content, m: sc.ScenarioModel, f: TomlFile, build: bool = True
 ) -> list[str]:
     """Cross-references of one scenario against the folder."""
     errs: list[str] = []
@@ -415,10 +438,10 @@ def check_scenario(
     for name, value in m.params.items():
         if name not in fields:
             errs.append(
-                _err(
+                error_at(
                     f,
                     ("params", name),
-                    f"unknown parameter{_close(name, fields)}; "
+                    f"unknown parameter{close_matches(name, fields)}; "
                     "see content/calibration.toml for the names",
                 )
             )
@@ -428,118 +451,130 @@ def check_scenario(
     for sid, over in m.segments.items():
         if sid not in seg_ids:
             errs.append(
-                _err(f, ("segments", sid), f"unknown segment {sid!r}; known: {_known(seg_ids)}")
+                error_at(
+                    f, ("segments", sid), f"unknown segment {sid!r}; known: {known_list(seg_ids)}"
+                )
             )
             continue
         for k, v in over.items():
             if k not in seg_fields:
                 errs.append(
-                    _err(
+                    error_at(
                         f,
                         ("segments", sid, k),
-                        f"unknown segment field{_close(k, seg_fields)}; known: {_known(seg_fields)}",
+                        f"unknown segment field{close_matches(k, seg_fields)}; known: {known_list(seg_fields)}",
                     )
                 )
             elif isinstance(v, bool) or not isinstance(v, int | float):
-                errs.append(_err(f, ("segments", sid, k), f"takes a number, got {v!r}"))
+                errs.append(error_at(f, ("segments", sid, k), f"takes a number, got {v!r}"))
     labs = [("player", m.player)] + [(("rivals", i), r) for i, r in enumerate(m.rivals)]
     for where, lab in labs:
         base = (where,) if isinstance(where, str) else where
         if lab.archetype not in content.archetypes:
             errs.append(
-                _err(
+                error_at(
                     f,
                     (*base, "archetype"),
-                    f"unknown archetype {lab.archetype!r}; known: {_known(content.archetypes)}",
+                    f"unknown archetype {lab.archetype!r}; known: {known_list(content.archetypes)}",
                 )
             )
         for j, pid in enumerate(lab.products):
             if pid not in content.products:
                 errs.append(
-                    _err(
+                    error_at(
                         f,
                         (*base, "products", j),
-                        f"unknown product {pid!r}; known: {_known(content.products)}",
+                        f"unknown product {pid!r}; known: {known_list(content.products)}",
                     )
                 )
         for k in lab.mix:
             if k not in seg_ids:
                 errs.append(
-                    _err(f, (*base, "mix", k), f"unknown segment {k!r}; known: {_known(seg_ids)}")
+                    error_at(
+                        f, (*base, "mix", k), f"unknown segment {k!r}; known: {known_list(seg_ids)}"
+                    )
                 )
         for k in lab.research:
             if k not in eng.RESEARCH:
                 errs.append(
-                    _err(
+                    error_at(
                         f,
                         (*base, "research", k),
-                        f"unknown research track {k!r}; known: {_known(eng.RESEARCH)}",
+                        f"unknown research track {k!r}; known: {known_list(eng.RESEARCH)}",
                     )
                 )
         if lab.small_params >= lab.params:
-            errs.append(_err(f, (*base, "small_params"), "must be smaller than params"))
+            errs.append(error_at(f, (*base, "small_params"), "must be smaller than params"))
     names = [m.player.name] + [r.name for r in m.rivals]
     for i, r in enumerate(m.rivals):
         if names.count(r.name) > 1:
-            errs.append(_err(f, ("rivals", i, "name"), f"two labs are called {r.name!r}"))
+            errs.append(error_at(f, ("rivals", i, "name"), f"two labs are called {r.name!r}"))
     if m.entrant_slots and m.entrant_archetype not in content.archetypes:
         errs.append(
-            _err(
+            error_at(
                 f,
                 ("entrant_archetype",),
-                f"unknown archetype {m.entrant_archetype!r}; known: {_known(content.archetypes)}",
+                f"unknown archetype {m.entrant_archetype!r}; known: {known_list(content.archetypes)}",
             )
         )
     for j, eid in enumerate(m.events or []):
         if eid not in content.events:
             errs.append(
-                _err(f, ("events", j), f"unknown event {eid!r}; known: {_known(content.events)}")
+                error_at(
+                    f, ("events", j), f"unknown event {eid!r}; known: {known_list(content.events)}"
+                )
             )
     for j, lid in enumerate(m.lessons):
         if content.lessons and lid not in content.lessons:
             errs.append(
-                _err(f, ("lessons", j), f"unknown lesson {lid!r}; known: {_known(content.lessons)}")
+                error_at(
+                    f,
+                    ("lessons", j),
+                    f"unknown lesson {lid!r}; known: {known_list(content.lessons)}",
+                )
             )
     seen_goals: dict[str, int] = {}
     for j, g in enumerate(m.goals):
         if g.id in seen_goals:
             first = find_line(f.lines, ("goals", seen_goals[g.id], "id"))
             errs.append(
-                _err(f, ("goals", j, "id"), f"duplicate id {g.id!r} (first at line {first})")
+                error_at(f, ("goals", j, "id"), f"duplicate id {g.id!r} (first at line {first})")
             )
         seen_goals.setdefault(g.id, j)
         if g.metric == "market_share_segment" and g.segment not in seg_ids:
             errs.append(
-                _err(
+                error_at(
                     f,
                     ("goals", j, "segment"),
-                    f"market_share_segment needs a segment; known: {_known(seg_ids)}",
+                    f"market_share_segment needs a segment; known: {known_list(seg_ids)}",
                 )
             )
     if not errs and build:
         try:
             built = build_scenario(content, m)
-            errs += [_err(f, (), e) for e in built.validate()]
+            errs += [error_at(f, (), e) for e in built.validate()]
         except (TypeError, ValueError) as e:
-            errs.append(_err(f, (), f"cannot build the scenario: {e}"))
+            errs.append(error_at(f, (), f"cannot build the scenario: {e}"))
     return errs
 
 
-def _check_lesson(content: Content, m: sc.LessonModel, f: _File) -> list[str]:
+def _check_lesson(content: Content, m: sc.LessonModel, f: TomlFile) -> list[str]:
     errs = []
     scen_dir = content.root / "scenarios"
     known = {p.stem for p in scen_dir.glob("*.toml")}
     if m.scenario not in known:
         errs.append(
-            _err(f, ("scenario",), f"unknown scenario {m.scenario!r}; known: {_known(known)}")
+            error_at(
+                f, ("scenario",), f"unknown scenario {m.scenario!r}; known: {known_list(known)}"
+            )
         )
     for j, t in enumerate(m.glossary):
         if t not in content.terms:
             errs.append(
-                _err(
+                error_at(
                     f,
                     ("glossary", j),
-                    f"unknown glossary term {t!r}; known: {_known(content.terms)}",
+                    f"unknown glossary term {t!r}; known: {known_list(content.terms)}",
                 )
             )
     return errs
@@ -548,8 +583,8 @@ def _check_lesson(content: Content, m: sc.LessonModel, f: _File) -> list[str]:
 def load_scenario_file(path: Path, content: Content) -> sc.ScenarioModel:
     """A scenario outside the folder, checked against the folder's catalogs."""
     errors: list[str] = []
-    f = _read(Path(path), errors)
-    m = _validate(sc.ScenarioModel, f, errors)
+    f = read_toml(Path(path), errors)
+    m = validate_toml(sc.ScenarioModel, f, errors)
     if m is not None:
         errors += check_scenario(content, m, f)
     if errors:

@@ -28,6 +28,7 @@ STREAMS = {
     "policy": 4,
     "sentiment": 5,
     "research": 6,
+    "bots": 7,  # game.play.bots (random orders)
 }
 
 

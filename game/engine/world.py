@@ -135,6 +135,17 @@ class World:
             self.reports.append(report)
         return report
 
+    def context(self):
+        """This quarter's prices of compute and capital, as the policies see them.
+
+        Returns the engine's policy Context (lease and buy cost, cost per training
+        FLOP, serving cost, valuation, raisable funds, debt room...), for tools that
+        need the limits of this quarter's orders before playing them.
+        """
+        from .sim import _context, _event_effects
+
+        return _context(self.state, self.tables, _event_effects(self.tables, self.state.ev_left))
+
     def history(self) -> dict[str, np.ndarray]:
         """Metrics by quarter: each array is (quarters played, W, ...)."""
         if not self._history:

@@ -1,0 +1,265 @@
+"""`frontier class collect`: many students' runs -> class.csv and a class debrief.
+
+Each input is a summary.json written by `frontier run` (or the folder holding one).
+Every file is checked against the summary contract first; one bad file stops the
+collection with its name and field, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import statistics
+from collections import Counter
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from game.engine import VERDICTS
+
+from .script import ScriptError
+
+MAX_SUMMARY_BYTES = 5_000_000
+
+
+class _Open(BaseModel):
+    model_config = ConfigDict(extra="allow", frozen=True, strict=True)
+
+
+class LabRow(_Open):
+    name: str
+    controller: str
+    alive: bool
+    cash: float
+    cumulative_profit: float
+    revenue_share: float
+    best_capability: float
+    level: str
+
+
+class PlayerRow(_Open):
+    score: Annotated[int, Field(ge=0, le=100)]
+    goals_met: list[str]
+    name: str | None = None
+    policy: str | None = None
+    quarters_ordered: int | None = None
+    runs: int | None = None
+    products: list[str] = []
+
+
+class SummaryModel(_Open):
+    """The keys of summary.json that are a contract (README, `frontier run`)."""
+
+    scenario: str
+    seed: int
+    quarters: int
+    verdict: str
+    hhi: float
+    cr4: float
+    lerner: float
+    value_chain: dict[str, float]
+    labs: list[LabRow]
+    player: PlayerRow
+
+
+class Entry:
+    def __init__(self, path: Path, shown: str, s: SummaryModel):
+        self.path, self.shown, self.s = path, shown, s
+        self.me = next((lab for lab in s.labs if lab.controller == "player"), None)
+        # The student: the run's folder name (frontier run ... --out alice), else the lab.
+        folder = path.parent.name
+        self.student = folder if folder not in ("", ".") else (s.player.name or path.stem)
+
+
+def _load(path: Path) -> tuple[Entry | None, list[str]]:
+    p = path / "summary.json" if path.is_dir() else path
+    shown = str(p)
+    try:
+        with open(p, "rb") as fh:
+            raw = fh.read(MAX_SUMMARY_BYTES + 1)
+    except OSError as e:
+        return None, [f"{shown}:1: (file): cannot read: {e.strerror or e}"]
+    if len(raw) > MAX_SUMMARY_BYTES:
+        return None, [
+            f"{shown}:1: (file): larger than {MAX_SUMMARY_BYTES:,} bytes; not a summary.json"
+        ]
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        line = getattr(e, "lineno", 1)
+        return None, [
+            f"{shown}:{line}: (json): not a summary.json ({e}); pass the files `frontier run` wrote"
+        ]
+    try:
+        s = SummaryModel.model_validate(data)
+    except ValidationError as e:
+        errs = []
+        for item in e.errors():
+            loc = ".".join(str(x) for x in item["loc"]) or "(file)"
+            msg = "required field is missing" if item["type"] == "missing" else item["msg"]
+            errs.append(f"{shown}:1: {loc}: {msg}")
+        return None, errs
+    if s.verdict not in VERDICTS:
+        return None, [
+            f"{shown}:1: verdict: unknown verdict {s.verdict!r}; known: {', '.join(VERDICTS)}"
+        ]
+    return Entry(p, shown, s), []
+
+
+def collect(paths: list[str | Path]) -> list[Entry]:
+    """Load every summary; ScriptError with every problem if any file is bad."""
+    if not paths:
+        raise ScriptError(["class collect: give at least one summary.json (or run folder)"])
+    entries, errors = [], []
+    for path in paths:
+        e, errs = _load(Path(path))
+        errors += errs
+        if e is not None:
+            entries.append(e)
+    if errors:
+        raise ScriptError(errors)
+    return entries
+
+
+CLASS_COLUMNS = (
+    "student",
+    "file",
+    "lab",
+    "scenario",
+    "seed",
+    "policy",
+    "quarters",
+    "quarters_ordered",
+    "runs",
+    "products",
+    "score",
+    "goals_met",
+    "alive",
+    "cash",
+    "cumulative_profit",
+    "revenue_share",
+    "best_capability",
+    "verdict",
+    "hhi",
+    "lerner",
+)
+
+
+def class_csv(entries: list[Entry]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CLASS_COLUMNS)
+    for e in entries:
+        s, me = e.s, e.me
+        w.writerow(
+            [
+                e.student,
+                e.shown,
+                me.name if me else "",
+                s.scenario,
+                s.seed,
+                s.player.policy or "",
+                s.quarters,
+                "" if s.player.quarters_ordered is None else s.player.quarters_ordered,
+                "" if s.player.runs is None else s.player.runs,
+                " ".join(s.player.products),
+                s.player.score,
+                " ".join(s.player.goals_met),
+                int(me.alive) if me else "",
+                f"{me.cash:.2f}" if me else "",
+                f"{me.cumulative_profit:.2f}" if me else "",
+                f"{me.revenue_share:.4f}" if me else "",
+                f"{me.best_capability:.3f}" if me else "",
+                s.verdict,
+                f"{s.hhi:.0f}",
+                f"{s.lerner:.3f}",
+            ]
+        )
+    return buf.getvalue()
+
+
+def _money(x: float) -> str:
+    return f"-${-x:,.1f}B" if x < 0 else f"${x:,.1f}B"
+
+
+def class_md(entries: list[Entry]) -> str:
+    out: list[str] = []
+    add = out.append
+    n = len(entries)
+    add("# Class debrief")
+    add("")
+    worlds = Counter((e.s.scenario, e.s.seed) for e in entries)
+    if len(worlds) == 1:
+        (scen, seed), _ = worlds.most_common(1)[0]
+        add(
+            f"{n} runs of scenario `{scen}`, all on seed {seed}: every student faced the same world."
+        )
+    else:
+        listed = ", ".join(f"`{sc}` seed {sd} ({k})" for (sc, sd), k in sorted(worlds.items()))
+        add(f"{n} runs across {len(worlds)} different worlds: {listed}. Compare within a world.")
+    add("")
+    add("## How the industry ended")
+    add("")
+    verdicts = Counter(e.s.verdict for e in entries)
+    add("| verdict | runs | share |")
+    add("| --- | ---: | ---: |")
+    for v in VERDICTS:
+        add(f"| {v} | {verdicts.get(v, 0)} | {verdicts.get(v, 0) / n:.0%} |")
+    add("")
+    profits = [e.me.cumulative_profit for e in entries if e.me]
+    if profits:
+        add("## The spread of profits")
+        add("")
+        add(
+            f"Cumulative operating profit of the students' labs: lowest {_money(min(profits))}, "
+            f"median {_money(statistics.median(profits))}, highest {_money(max(profits))}; "
+            f"{sum(p > 0 for p in profits)} of {len(profits)} made money and "
+            f"{sum(1 for e in entries if e.me and e.me.alive)} survived."
+        )
+        add("")
+    add("## Who chose what")
+    add("")
+    add(
+        "| student | lab | policy | quarters ordered | runs | products | score | profit | share | verdict |"
+    )
+    add("| --- | --- | --- | ---: | ---: | --- | ---: | ---: | ---: | --- |")
+    ranked = sorted(
+        entries,
+        key=lambda e: (-e.s.player.score, -(e.me.cumulative_profit if e.me else -1e18), e.student),
+    )
+    for e in ranked:
+        s, me = e.s, e.me
+        add(
+            f"| {e.student} | {me.name if me else '?'} | {s.player.policy or '?'} | "
+            f"{'' if s.player.quarters_ordered is None else s.player.quarters_ordered} | "
+            f"{'' if s.player.runs is None else s.player.runs} | "
+            f"{', '.join(s.player.products) or '-'} | {s.player.score} | "
+            f"{_money(me.cumulative_profit) if me else '?'} | "
+            f"{f'{me.revenue_share:.0%}' if me else '?'} | {s.verdict} |"
+        )
+    add("")
+    groups = Counter(e.s.player.policy or "?" for e in entries)
+    if len(groups) > 1:
+        add("## By policy (the bot that played the quarters left without orders)")
+        add("")
+        add("| policy | runs | median profit | median score |")
+        add("| --- | ---: | ---: | ---: |")
+        for pol, k in sorted(groups.items()):
+            mine = [e for e in entries if (e.s.player.policy or "?") == pol]
+            prof = statistics.median([e.me.cumulative_profit for e in mine if e.me] or [0.0])
+            score = statistics.median([e.s.player.score for e in mine])
+            add(f"| {pol} | {k} | {_money(prof)} | {score:g} |")
+        add("")
+    add("Questions for the debrief: did the students who made money share a strategy? ")
+    add("Did anyone's choices change the verdict, or was it set by the world (the seed)?")
+    add("")
+    return "\n".join(out)
+
+
+def class_files(entries: list[Entry]) -> dict[str, str]:
+    return {"class.csv": class_csv(entries), "class.md": class_md(entries)}
+
+
+__all__ = ["CLASS_COLUMNS", "SummaryModel", "class_csv", "class_files", "class_md", "collect"]

@@ -1,0 +1,218 @@
+"""The headless commands: `frontier run`, `sweep`, `compare`, `policies`, `class collect`.
+
+game/cli.py parses the arguments and calls these. Bad input raises CommandError (one
+line and a hint, exit 2) or ScriptError/ContentError (every problem, exit 2); a
+command writes nothing unless it succeeds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+
+class CommandError(Exception):
+    def __init__(self, message: str, hint: str = "see 'frontier COMMAND --help'"):
+        super().__init__(message)
+        self.hint = hint
+
+
+def _content(folder: str | None):
+    from game.content import default_content_dir, load_content
+
+    return load_content(Path(folder) if folder else default_content_dir())
+
+
+@contextmanager
+def _progress(label: str, total: int):
+    """A rich progress bar on stderr when it is a terminal; otherwise nothing."""
+    if not sys.stderr.isatty():
+        yield lambda n=1: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n=1: bar.advance(task, n)
+
+
+def _write(out: str | Path, files: dict[str, str]) -> Path:
+    from .outputs import OutputError, write_folder
+
+    try:
+        return write_folder(out, files)
+    except OutputError as e:
+        raise CommandError(str(e), "pass --out with a folder you can write") from None
+
+
+# ----------------------------------------------------------------------------- run
+
+
+def run(args: argparse.Namespace) -> int:
+    from .outputs import run_files
+    from .runner import play_through
+    from .script import load_script
+
+    content = _content(args.content)
+    pt = load_script(args.script, content)
+    out = Path(args.out) if args.out else Path("runs") / Path(args.script).stem
+    _check_out(out)
+    with _progress(f"playing {pt.scenario.id}", pt.scenario.quarters) as tick:
+        game = play_through(pt, progress=lambda done, end: tick())
+    files = run_files(game, script=args.script)
+    _write(out, files)
+    score, met = game.score()
+    last = game.records[-1].market
+    print(
+        f"{pt.scenario.title}, seed {pt.seed}: {game.quarter} quarters, verdict "
+        f"{last['verdict']}, HHI {last['hhi']:,.0f}; {game.names[0]} scored {score}/100 "
+        f"({len(met)} of {len(game.goals)} goals)"
+    )
+    print(f"wrote {out}/: {', '.join(files)}")
+    return 0
+
+
+def _check_out(out: Path) -> None:
+    """Refuse an unusable output folder before playing, not after."""
+    if out.exists() and not out.is_dir():
+        raise CommandError(f"{out} exists and is not a folder", "pass --out with a folder path")
+    probe = out if out.exists() else next((p for p in out.parents if p.exists()), Path("."))
+    import os
+
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise CommandError(
+            f"cannot write to {probe}: permission denied", "pass --out with a folder you can write"
+        )
+
+
+# --------------------------------------------------------------------------- sweep
+
+
+def sweep(args: argparse.Namespace) -> int:
+    from game.engine import VERDICTS
+
+    from .bots import BOTS
+    from .sweep import SetError, apply_sets, parse_sets, run_sweep, sweep_files, sweep_json
+
+    if args.policy not in BOTS:
+        raise CommandError(
+            f"unknown policy {args.policy!r}; known: {', '.join(BOTS)}", "see 'frontier policies'"
+        )
+    if args.worlds < 1:
+        raise CommandError(f"--worlds {args.worlds}: give at least 1 world", "e.g. --worlds 1000")
+    if args.seed < 0:
+        raise CommandError(f"--seed {args.seed}: seeds are integers >= 0", "e.g. --seed 7")
+    try:
+        sets = parse_sets(args.sets)
+    except SetError as e:
+        raise CommandError(str(e), "see content/calibration.toml for the parameters") from None
+    content = _content(args.content)
+    scenario = content.scenario(args.scenario)
+    if args.out:
+        _check_out(Path(args.out))
+    try:
+        apply_sets(scenario, sets)
+        with _progress(
+            f"{args.worlds:,} worlds of {scenario.id}", args.worlds * scenario.quarters
+        ) as tick:
+            res = run_sweep(scenario, args.policy, args.worlds, args.seed, sets, progress=tick)
+    except SetError as e:
+        raise CommandError(str(e), "see 'frontier sweep --help'") from None
+    if args.out:
+        _write(args.out, sweep_files(res))
+    data = sweep_json(res)
+    if args.json:
+        print(json.dumps(data))
+    else:
+        _sweep_table(data, VERDICTS)
+    if args.out:
+        print(
+            f"wrote {args.out}/: sweep.json, worlds.csv",
+            file=sys.stderr if args.json else sys.stdout,
+        )
+    return 0
+
+
+def _sweep_table(d: dict, verdicts) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    sets = ", ".join(f"{k}={v}" for k, v in d["set"].items()) or "none"
+    t = Table(
+        title=f"{d['worlds']:,} worlds of {d['scenario']} (seed {d['seed']}, policy {d['policy']}, set: {sets})"
+    )
+    t.add_column("verdict")
+    t.add_column("share of worlds", justify="right")
+    for v in verdicts:
+        t.add_row(v, f"{d['verdicts'][v]:.1%}")
+    q = Table(title="distributions (10th / 50th / 90th percentile)")
+    q.add_column("measure")
+    for c in ("p10", "p50", "p90"):
+        q.add_column(c, justify="right")
+    for key, label, fmt in (
+        ("hhi", "HHI (0-10,000)", "{:,.0f}"),
+        ("lerner", "Lerner index", "{:.2f}"),
+        ("player_profit", "seat's cumulative profit, $B", "{:,.1f}"),
+        ("labs_alive", "labs alive at the end", "{:.0f}"),
+    ):
+        q.add_row(label, *(fmt.format(d[key][c]) for c in ("p10", "p50", "p90")))
+    con = Console()
+    con.print(t)
+    con.print(q)
+    con.print(f"The seat survived in {d['player_alive']:.1%} of worlds.")
+
+
+# ------------------------------------------------------------------------- compare
+
+
+def compare(args: argparse.Namespace) -> int:
+    from .compare import compare as do_compare
+    from .compare import compare_json, compare_text
+    from .script import load_script
+
+    content = _content(args.content)
+    pa = load_script(args.a, content)
+    pb = load_script(args.b, content)
+    c = do_compare(pa, pb)
+    if args.json:
+        print(json.dumps(compare_json(c)))
+    else:
+        print(compare_text(c), end="")
+    return 0
+
+
+# ------------------------------------------------------------------------ policies
+
+
+def policies(args: argparse.Namespace) -> int:
+    from .bots import BOTS
+
+    width = max(len(n) for n in BOTS)
+    for name, bot in BOTS.items():
+        print(f"{name:<{width}}  {bot.blurb}")
+    return 0
+
+
+# --------------------------------------------------------------------------- class
+
+
+def class_collect(args: argparse.Namespace) -> int:
+    from .classroom import class_files, collect
+
+    _check_out(Path(args.out))
+    entries = collect(args.files)
+    files = class_files(entries)
+    _write(args.out, files)
+    print(f"collected {len(entries)} runs; wrote {args.out}/: {', '.join(files)}")
+    return 0

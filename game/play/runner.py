@@ -1,0 +1,377 @@
+"""Play one world quarter by quarter: scripted orders, or the policy where there are none.
+
+`Game` is what `frontier run`, `frontier compare`, replays and `FrontierEnv` share.
+It keeps, per quarter, what the outputs need (game/play/outputs.py): the orders the
+player gave (or that the policy played), each lab's books, shares and prices, and the
+engine's events with their causes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from game.engine import SEGMENTS, TIERS, VERDICTS, World, scaling
+from game.engine.orders import OrderError, Orders
+from game.engine.scenario import Scenario
+from game.engine.sim import Report
+from game.engine.state import FLOW_NAMES
+
+from .bots import Bot, get_bot
+from .script import PLAYER, Playthrough, ScriptError
+
+
+@dataclass
+class LabQuarter:
+    """One lab's row of one quarter (the quarters.csv columns)."""
+
+    alive: bool
+    cash: float
+    revenue: float
+    costs: float
+    op_profit: float
+    share: dict[str, float]
+    prices: dict[str, float]
+    capability: float
+    level: str
+
+
+@dataclass(frozen=True)
+class Action:
+    """Something the player's lab did in a quarter (by order or by its policy)."""
+
+    kind: str  # train, build, price, raise, borrow, repay, release, distill, lease, research
+    text: str
+    matters: bool  # listed among the "decisions that mattered" of the debrief
+    size: float = 0.0  # for price moves: |log(new / old)|
+
+
+@dataclass
+class QuarterRecord:
+    quarter: int  # 0-based quarter just played
+    scripted: bool  # True: the player's orders; False: the policy played it
+    orders: Orders | None
+    note: str | None
+    labs: list[LabQuarter]
+    market: dict[str, float | str]
+    events: list = field(default_factory=list)  # engine Events (world 0)
+    actions: list[Action] = field(default_factory=list)  # what the player's lab did
+    digest: str = ""  # state_digest after the quarter
+
+
+def state_digest(st, world: int = 0) -> str:
+    """A short fingerprint of world `world` of a state: equal states, equal digests.
+
+    Hashes every field of the engine state (arrays by dtype, shape and bytes) in
+    field order, so any difference in any number shows.
+    """
+    import dataclasses
+    import hashlib
+
+    h = hashlib.blake2b(digest_size=12)
+    for f in dataclasses.fields(st):
+        v = getattr(st, f.name)
+        h.update(f.name.encode())
+        if isinstance(v, np.ndarray):
+            a = v[world] if v.ndim and v.shape[0] == st.worlds and f.name != "human" else v
+            a = np.ascontiguousarray(a)
+            h.update(str((a.dtype.str, a.shape)).encode())
+            h.update(a.tobytes())
+        else:
+            h.update(repr(v).encode())
+    return h.hexdigest()
+
+
+class Game:
+    """One world of a scenario, with the player's seat at lab 0."""
+
+    def __init__(self, scenario: Scenario, seed: int, bot: Bot, goals=()):
+        self.scenario = scenario
+        self.seed = int(seed)
+        self.bot = bot
+        self.goals = tuple(goals)
+        self.world = World(scenario, seed=self.seed, worlds=1, human=(PLAYER,), explain_events=True)
+        self._decide = bot.decide_for((PLAYER,))
+        self.records: list[QuarterRecord] = []
+        self.controllers = self._controllers()
+
+    @classmethod
+    def from_playthrough(cls, pt: Playthrough) -> Game:
+        return cls(pt.scenario, pt.seed, pt.bot, pt.scenario_model.goals)
+
+    # ------------------------------------------------------------------ playing
+    @property
+    def quarter(self) -> int:
+        return self.world.quarter
+
+    @property
+    def done(self) -> bool:
+        return self.world.done
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self.world.names
+
+    def play(self, orders: Orders | None = None, note: str | None = None) -> Report:
+        """Play one quarter: the orders, or the policy when orders is None.
+
+        Raises OrderError with the reasons (and the game unchanged) for illegal orders.
+        """
+        old = self.world.state
+        if orders is None:
+            report = self.world.step(auto=(PLAYER,), decide=self._decide)
+        else:
+            report = self.world.step({PLAYER: orders})
+        rec = self._record(report, orders, note)
+        rec.actions = player_actions(self.world, old, report)
+        rec.digest = state_digest(self.world.state)
+        self.records.append(rec)
+        return report
+
+    def _controllers(self) -> list[str]:
+        sc = self.scenario
+        out = []
+        for i in range(self.world.tables.n_labs):
+            if i == PLAYER:
+                out.append("player")
+            elif i < len(sc.labs):
+                out.append(f"bot:{sc.labs[i].archetype}")
+            else:
+                out.append(f"entrant:{sc.entrant_archetype}")
+        return out
+
+    def _record(self, report: Report, orders: Orders | None, note: str | None) -> QuarterRecord:
+        m = report.metrics
+        st = self.world.state
+        L = self.world.tables.n_labs
+        shares = m["shares"][0, :, :-1].reshape(len(SEGMENTS), L, len(TIERS)).sum(-1)
+        labs = []
+        for i in range(L):
+            if not st.exists[0, i]:
+                labs.append(None)
+                continue
+            rev = float(m["revenue"][0, i])
+            op = float(m["op_profit"][0, i])
+            cap = float(m["capability"][0, i])
+            labs.append(
+                LabQuarter(
+                    alive=bool(m["alive"][0, i]),
+                    cash=float(m["cash"][0, i]),
+                    revenue=rev,
+                    costs=rev - op,
+                    op_profit=op,
+                    share={s: float(shares[k, i]) for k, s in enumerate(SEGMENTS)},
+                    prices={t: float(m["prices"][0, i, k]) for k, t in enumerate(TIERS)},
+                    capability=cap,
+                    level=scaling.level_name(cap) if cap > 0 else "none",
+                )
+            )
+        market = {
+            "hhi": float(m["hhi"][0]),
+            "cr4": float(m["cr4"][0]),
+            "lerner": float(m["lerner"][0]),
+            "verdict": VERDICTS[int(m["verdict"][0])],
+            "frontier": float(m["frontier"][0]),
+            "open_capability": float(m["open_capability"][0]),
+            "open_token_share": float(m["open_token_share"][0]),
+            "market_size": float(m["market_size"][0]),
+            "labs_alive": int(m["labs_alive"][0]),
+        }
+        return QuarterRecord(
+            quarter=report.quarter,
+            scripted=orders is not None,
+            orders=orders,
+            note=note,
+            labs=labs,
+            market=market,
+            events=[e for e in report.events if e.world == 0],
+        )
+
+    # ------------------------------------------------------------------ results
+    def history(self) -> dict[str, np.ndarray]:
+        return self.world.history()
+
+    def revenue_share(self) -> np.ndarray:
+        """Each lab's share of the industry's model revenue in the last quarter (L,)."""
+        m = self.world.reports[-1].metrics
+        rev = m["revenue"][0]
+        total = float(rev.sum() + m["fringe_revenue"][0])
+        return rev / total if total > 0 else np.zeros_like(rev)
+
+    def cumulative_profit(self) -> np.ndarray:
+        """Operating profit summed over the quarters played, $B, per lab (L,)."""
+        return self.world.history()["op_profit"][:, 0].sum(0)
+
+    def best_capability(self) -> np.ndarray:
+        return self.world.history()["capability"][:, 0].max(0)
+
+    def goal_values(self) -> dict[str, float]:
+        """The value each goal's metric reached, by goal id."""
+        st = self.world.state
+        out = {}
+        share = self.revenue_share()
+        for g in self.goals:
+            if g.metric == "alive":
+                v = float(st.alive[0, PLAYER])
+            elif g.metric == "cash":
+                v = float(st.cash[0, PLAYER])
+            elif g.metric == "revenue_share":
+                v = float(share[PLAYER])
+            elif g.metric == "cumulative_profit":
+                v = float(self.cumulative_profit()[PLAYER])
+            elif g.metric == "capability":
+                v = float(self.best_capability()[PLAYER])
+            else:  # market_share_segment: the player's share of the segment's buyers
+                v = self.records[-1].labs[PLAYER].share[g.segment] if self.records else 0.0
+            out[g.id] = v
+        return out
+
+    def score(self) -> tuple[int, list[str]]:
+        """(score 0-100, ids of the goals met): the percentage of the scenario's goals met."""
+        if not self.goals:
+            return (100 if self.world.state.alive[0, PLAYER] else 0), []
+        vals = self.goal_values()
+        met = [
+            g.id
+            for g in self.goals
+            if (vals[g.id] >= g.value if g.op == ">=" else vals[g.id] <= g.value)
+        ]
+        return round(100 * len(met) / len(self.goals)), met
+
+
+def player_actions(world: World, old, report: Report, lab: int = PLAYER) -> list[Action]:
+    """What `lab` did in the quarter just played, read off the state before and after."""
+    new = world.state
+    tb = world.tables
+    i = lab
+    out: list[Action] = []
+    f = dict(zip(FLOW_NAMES, report.flows[0, i], strict=True))
+    started = (new.run_on[0, i] and not old.run_on[0, i]) or (
+        new.run_wait[0, i] >= 0 and not old.run_on[0, i] and old.run_wait[0, i] < 0
+    )
+    if started:
+        n, d = float(new.run_n[0, i]), float(new.run_d[0, i])
+        out.append(
+            Action(
+                "train",
+                f"started a training run of {n:.2g} parameters on {d:.2g} tokens "
+                f"({d / n:.0f} tokens per parameter, {6 * n * d:.2g} FLOPs)",
+                True,
+            )
+        )
+    for j, q in enumerate(tb.prod_ids):
+        now = new.built[0, i, j] or new.build_left[0, i, j] > 0
+        before = old.built[0, i, j] or old.build_left[0, i, j] > 0
+        if now and not before:
+            out.append(Action("build", f"started building the {q} product", True))
+    for k, tier in enumerate(TIERS):
+        a, b = float(old.prices[0, i, k]), float(new.prices[0, i, k])
+        if old.has[0, i, k] and a > 0 and abs(b / a - 1) >= 0.05:
+            move = "raised" if b > a else "cut"
+            out.append(
+                Action(
+                    "price",
+                    f"{move} the {tier} price {abs(b / a - 1):.0%} to ${b:.2f}/M tokens",
+                    abs(np.log(b / a)) >= np.log(1.2),
+                    abs(float(np.log(b / a))),
+                )
+            )
+    if f["funding"] > 1e-9:
+        big = f["funding"] >= 0.25 * max(float(old.cash[0, i]), 1.0)
+        out.append(Action("raise", f"raised ${f['funding']:.1f}B from investors", big))
+    if f["borrow"] > 1e-9:
+        out.append(Action("borrow", f"borrowed ${f['borrow']:.1f}B", True))
+    if f["repay"] < -1e-9:
+        out.append(Action("repay", f"repaid ${-f['repay']:.1f}B of debt", False))
+    if report.metrics["released"][0, i]:
+        out.append(Action("release", "published its frontier model's weights", True))
+    if f["distill"] < -1e-9:
+        out.append(Action("distill", "distilled a small model from its frontier model", False))
+    if f["research"] < -1e-9:
+        out.append(Action("research", f"spent ${-f['research']:.2f}B on research", False))
+    a, b = float(old.lease[0, i]), float(new.lease[0, i])
+    if abs(b - a) > 0.25 * max(a, 1.0):
+        out.append(Action("lease", f"leased {b:,.0f}k GPUs (was {a:,.0f}k)", False))
+    return out
+
+
+def play_through(
+    pt: Playthrough,
+    to_quarter: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Game:
+    """Play a checked script to the end (or to `to_quarter` quarters played).
+
+    Orders the engine refuses (cash the lab does not have, a run already under way...)
+    raise ScriptError naming the script's line, the quarter and the order.
+    """
+    game = Game.from_playthrough(pt)
+    end = pt.scenario.quarters if to_quarter is None else min(to_quarter, pt.scenario.quarters)
+    notes = {q.quarter - 1: q.note for q in pt.model.quarters}
+    while game.quarter < end and not game.done:
+        t = game.quarter
+        orders = pt.orders.get(t)
+        try:
+            game.play(orders, notes.get(t))
+        except OrderError as e:
+            raise ScriptError([_order_error(pt, t, r) for r in e.reasons]) from None
+        if progress:
+            progress(game.quarter, end)
+    if game.done and game.quarter < end:
+        # The player's lab went bankrupt: later orders cannot be played.
+        late = sorted(t for t in pt.orders if t >= game.quarter)
+        if late:
+            q = late[0]
+            raise ScriptError(
+                [
+                    f"{pt.shown}:{pt.line_of_quarter(q)}: quarters (quarter {q + 1}): the lab "
+                    f"went bankrupt in quarter {game.quarter}, so orders from quarter "
+                    f"{q + 1} on cannot be played; remove them or keep the lab solvent"
+                ]
+            )
+    return game
+
+
+_FIELDS = (
+    "lease",
+    "buy",
+    "train",
+    "train_share",
+    "research",
+    "build",
+    "prices",
+    "distill",
+    "release_open",
+    "raise_funds",
+    "borrow",
+    "repay",
+)
+
+
+def _order_error(pt: Playthrough, t: int, reason: str) -> str:
+    """'Your Lab: lease: ...' -> 'script.toml:12: quarters[3].lease (quarter 4): ...'."""
+    text = reason
+    name = pt.scenario.labs[PLAYER].name
+    if text.startswith(name + ": "):
+        text = text[len(name) + 2 :]
+    key = text.split(":", 1)[0].split(".", 1)[0]
+    j = next((j for j, q in enumerate(pt.model.quarters) if q.quarter == t + 1), None)
+    if key in _FIELDS and j is not None:
+        line = pt.line_of_quarter(t, key)
+        where = f"quarters[{j}].{key}"
+        text = text.split(":", 1)[1].strip()
+    else:
+        line = pt.line_of_quarter(t)
+        where = f"quarters[{j}]" if j is not None else "quarters"
+    return f"{pt.shown}:{line}: {where} (quarter {t + 1}): {text}"
+
+
+def new_game(scenario: Scenario, seed: int, policy: str = "hold", goals=()) -> Game:
+    """A game of a scenario with `policy` playing the quarters the player leaves."""
+    bot = get_bot(policy)
+    return Game(bot.seat(scenario, PLAYER), seed, bot, goals)
+
+
+__all__ = ["Game", "LabQuarter", "QuarterRecord", "new_game", "play_through"]

@@ -1,0 +1,308 @@
+"""The playthrough format: a TOML script of a whole game (also the save format).
+
+    format_version = 1
+    scenario = "default"        # a scenario id, or a path to a scenario .toml
+    seed = 7
+    policy = "balanced"         # plays every quarter without orders; default "hold"
+
+    [player]
+    name = "Ada Labs"
+    specialization = { coding = 3, enterprise = 1 }
+
+    [[quarters]]
+    quarter = 1                 # 1 = the first quarter played
+    prices = { frontier = 8.0 }
+    train = { params = 2e12, tokens = 4e13, quarters = 3 }
+
+A file with only `scenario`, `seed` and `policy` is a complete script. Every problem
+is reported as `file:line: field: message`, all in one pass, before anything runs.
+README ("Playthrough scripts") and examples/ document the fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field, StrictBool, StringConstraints
+
+from game.content import schema as sc
+from game.content.loader import (
+    Content,
+    ContentError,
+    TomlFile,
+    close_matches,
+    error_at,
+    known_list,
+    read_toml,
+    validate_toml,
+)
+from game.engine import scenario as eng
+from game.engine.orders import MAX_PARAMS, MAX_PRICE, MAX_TOKENS, Orders, TrainOrder
+
+from .bots import BOTS, Bot, get_bot
+
+#: Version of the playthrough format (game/play/script.py); saves migrate from older ones.
+SCRIPT_VERSION = 1
+#: Largest seed: world k of a sweep plays seed + k, and seeds stay below 2**63.
+MAX_SEED = 2**62
+MAX_SCRIPT_BYTES = 5_000_000
+
+Money = Annotated[float, BeforeValidator(sc._number), Field(ge=0, le=1e7)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[^\x00-\x1f]+$")]
+
+
+class ScriptError(ContentError):
+    """A playthrough that cannot run: every problem as `file:line: field: message`."""
+
+    summary = "script error"
+    outcome = "nothing was run or written"
+
+
+class TrainModel(sc.Model):
+    params: Annotated[float, BeforeValidator(sc._number), Field(ge=1e6, le=MAX_PARAMS)]
+    tokens: Annotated[float, BeforeValidator(sc._number), Field(ge=1e6, le=MAX_TOKENS)]
+    quarters: Annotated[int, BeforeValidator(sc._integer), Field(ge=1, le=12)] = 2
+    mix: dict[str, sc.NonNeg] = {}
+
+
+class QuarterModel(sc.Model):
+    """One quarter's orders. Omitted fields: see game.engine.Orders."""
+
+    quarter: Annotated[int, BeforeValidator(sc._integer), Field(ge=1)]
+    lease: Money | None = None
+    buy: Money = 0.0
+    train: TrainModel | None = None
+    train_share: sc.Share | None = None
+    research: dict[str, Money] = {}
+    build: list[str] = []
+    prices: dict[str, Annotated[float, BeforeValidator(sc._number), Field(gt=0, le=MAX_PRICE)]] = {}
+    distill: StrictBool = False
+    release_open: StrictBool = False
+    raise_funds: Money = 0.0
+    borrow: Money = 0.0
+    repay: Money = 0.0
+    note: str | None = None  # the player's reason, quoted in the debrief
+
+    def orders(self) -> Orders:
+        t = self.train
+        return Orders(
+            lease=self.lease,
+            buy=self.buy,
+            train=None
+            if t is None
+            else TrainOrder(params=t.params, tokens=t.tokens, mix=dict(t.mix), quarters=t.quarters),
+            train_share=self.train_share,
+            research=dict(self.research),
+            build=tuple(self.build),
+            prices=dict(self.prices),
+            distill=self.distill,
+            release_open=self.release_open,
+            raise_funds=self.raise_funds,
+            borrow=self.borrow,
+            repay=self.repay,
+        )
+
+
+class PlayerModel(sc.Model):
+    name: Name | None = None
+    specialization: dict[str, sc.NonNeg] = {}
+
+
+class ScriptModel(sc.Model):
+    format_version: sc.Int
+    scenario: sc.Text
+    seed: Annotated[int, BeforeValidator(sc._integer), Field(ge=0, lt=MAX_SEED)]
+    policy: str = "hold"
+    player: PlayerModel = PlayerModel()
+    quarters: list[QuarterModel] = []
+
+
+@dataclass
+class Playthrough:
+    """A checked script, ready to play: the engine scenario with the player's options."""
+
+    model: ScriptModel
+    shown: str  # how to name the file in messages
+    scenario: eng.Scenario  # with the player's name and specialization applied
+    scenario_model: sc.ScenarioModel  # for goals and titles
+    bot: Bot
+    orders: dict[int, Orders] = field(default_factory=dict)  # 0-based quarter -> orders
+    lines: dict = field(default_factory=dict)  # TOML path -> line
+
+    @property
+    def seed(self) -> int:
+        return self.model.seed
+
+    def line_of_quarter(self, t: int, key: str | None = None) -> int:
+        """Line of quarter t's orders (0-based), or of one of its fields."""
+        for j, q in enumerate(self.model.quarters):
+            if q.quarter == t + 1:
+                path = ("quarters", j) + ((key,) if key else ())
+                from game.content.lines import find_line
+
+                return find_line(self.lines, path)
+        return 1
+
+
+def load_script(path: str | Path, content: Content) -> Playthrough:
+    """Read and check a playthrough script. Raises ScriptError with every problem."""
+    errors: list[str] = []
+    f = read_toml(Path(path), errors, max_bytes=MAX_SCRIPT_BYTES)
+    model = validate_toml(ScriptModel, f, errors, version=SCRIPT_VERSION)
+    if model is None:
+        raise ScriptError(errors)
+    return check_script(model, f, content)
+
+
+def script_from_data(
+    data: dict[str, Any], content: Content, shown: str = "<script>"
+) -> Playthrough:
+    """A playthrough from a dict shaped like the TOML (for code and share codes)."""
+    errors: list[str] = []
+    f = TomlFile(Path(shown), shown, {}, data)
+    model = validate_toml(ScriptModel, f, errors, version=SCRIPT_VERSION)
+    if model is None:
+        raise ScriptError(errors)
+    return check_script(model, f, content)
+
+
+def _scenario_ref(ref: str, f: TomlFile, content: Content) -> str | Path:
+    """A scenario id, or a path: relative paths are read from the script's folder."""
+    if ref in content.scenarios:
+        return ref
+    if ref.endswith(".toml") or "/" in ref:
+        p = Path(ref)
+        return p if p.is_absolute() else f.path.parent / p
+    return ref
+
+
+def check_script(model: ScriptModel, f: TomlFile, content: Content) -> Playthrough:
+    errors: list[str] = []
+
+    def err(path: tuple, msg: str) -> None:
+        errors.append(error_at(f, path, msg))
+
+    # The scenario: an id of the content folder or a scenario file.
+    ref = _scenario_ref(model.scenario, f, content)
+    scen_model = None
+    if isinstance(ref, Path):
+        if not ref.is_file():
+            err(("scenario",), f"no scenario file {str(ref)!r}; give a scenario id or a path")
+        else:
+            try:
+                scen_model = content.scenario_model(ref)
+            except ContentError as e:
+                errors += e.errors
+    elif ref not in content.scenarios:
+        err(
+            ("scenario",),
+            f"unknown scenario {ref!r}{close_matches(ref, content.scenarios)}; "
+            f"known: {known_list(content.scenarios)} (or a path to a .toml file)",
+        )
+    else:
+        scen_model = content.scenarios[ref]
+
+    if model.policy not in BOTS:
+        err(
+            ("policy",),
+            f"unknown policy {model.policy!r}{close_matches(model.policy, BOTS)}; "
+            f"known: {', '.join(BOTS)}",
+        )
+    for k in model.player.specialization:
+        if k not in eng.SEGMENTS:
+            err(
+                ("player", "specialization", k),
+                f"unknown segment; known: {', '.join(eng.SEGMENTS)}",
+            )
+    if model.player.specialization and not any(model.player.specialization.values()):
+        err(("player", "specialization"), "at least one weight must be positive")
+
+    products = tuple(content.products)
+    n_quarters = scen_model.quarters if scen_model else None
+    seen: dict[int, int] = {}
+    for j, q in enumerate(model.quarters):
+        at = ("quarters", j)
+        if n_quarters is not None and q.quarter > n_quarters:
+            err(
+                (*at, "quarter"),
+                f"quarter {q.quarter} is out of range: the scenario has {n_quarters} quarters "
+                f"(1..{n_quarters})",
+            )
+        if q.quarter in seen:
+            err(
+                (*at, "quarter"),
+                f"quarter {q.quarter} already has orders (quarters[{seen[q.quarter]}])",
+            )
+        seen.setdefault(q.quarter, j)
+        for k in q.research:
+            if k not in eng.RESEARCH:
+                err(
+                    (*at, "research", k),
+                    f"unknown research track; known: {', '.join(eng.RESEARCH)}",
+                )
+        for k in q.prices:
+            if k not in eng.TIERS:
+                err((*at, "prices", k), f"unknown model tier; known: {', '.join(eng.TIERS)}")
+        for i, pid in enumerate(q.build):
+            if pid not in products:
+                err(
+                    (*at, "build", i),
+                    f"unknown product {pid!r}{close_matches(pid, products)}; known: {', '.join(products)}",
+                )
+        if len(set(q.build)) != len(q.build):
+            err((*at, "build"), "a product is listed twice")
+        if q.train is not None:
+            for k in q.train.mix:
+                if k not in eng.SEGMENTS:
+                    err(
+                        (*at, "train", "mix", k),
+                        f"unknown segment; known: {', '.join(eng.SEGMENTS)}",
+                    )
+            if q.train.mix and not any(q.train.mix.values()):
+                err((*at, "train", "mix"), "at least one weight must be positive")
+    if errors or scen_model is None:
+        raise ScriptError(errors)
+
+    from game.content.loader import build_scenario
+
+    scenario = _with_player(build_scenario(content, scen_model), model.player)
+    bot = get_bot(model.policy)
+    scenario = bot.seat(scenario, PLAYER)
+    orders = {q.quarter - 1: q.orders() for q in sorted(model.quarters, key=lambda q: q.quarter)}
+    return Playthrough(model, f.shown, scenario, scen_model, bot, orders, dict(f.lines))
+
+
+#: The player's lab is the scenario's first lab (game/content/loader.py build_scenario).
+PLAYER = 0
+
+
+def _with_player(scenario: eng.Scenario, player: PlayerModel) -> eng.Scenario:
+    import dataclasses
+
+    labs = list(scenario.labs)
+    lab = labs[PLAYER]
+    changes: dict[str, Any] = {}
+    if player.name:
+        taken = {x.name for x in labs[1:]}
+        name = player.name if player.name not in taken else f"{player.name} (you)"
+        changes["name"] = name
+    if player.specialization:
+        changes["mix"] = dict(player.specialization)
+    labs[PLAYER] = dataclasses.replace(lab, **changes)
+    return dataclasses.replace(scenario, labs=tuple(labs))
+
+
+__all__ = [
+    "MAX_SEED",
+    "PLAYER",
+    "SCRIPT_VERSION",
+    "Playthrough",
+    "QuarterModel",
+    "ScriptError",
+    "ScriptModel",
+    "check_script",
+    "load_script",
+    "script_from_data",
+]
