@@ -100,6 +100,46 @@ class Archetype:
     blurb: str = ""
 
 
+#: Bounds outside which a parameter breaks the model (not plausibility ranges):
+#: probabilities and shares in [0, 1], divisors positive, the open-weight lag inside
+#: the 20-quarter frontier history the state keeps (state.H).
+PARAM_BOUNDS: dict[str, tuple[float, float]] = {
+    "scaling_continues_p": (0.0, 1.0),
+    "stall_softness": (0.0, 1.0),
+    "algo_halving_months": (0.1, 1e6),
+    "price_perf_doubling_years": (0.01, 1e6),
+    "gpu_life_quarters": (1.0, 400.0),
+    "purchase_quarters": (0.01, 1e6),
+    "train_utilization": (0.01, 1.0),
+    "infer_utilization": (0.01, 1.0),
+    "serving_progress_per_year": (0.01, 100.0),
+    "efficiency_step": (0.0, 0.99),
+    "reliability_step": (0.0, 0.99),
+    "efficiency_unit": (1e-6, 1e9),
+    "reliability_unit": (1e-6, 1e9),
+    "synthetic_unit": (1e-6, 1e9),
+    "error_at_5": (1e-9, 1.0),
+    "distill_ratio": (1e-4, 0.99),
+    "alpha": (0.01, 100.0),
+    "open_weight_lag_quarters": (0, 19),
+    "open_weight_size_ratio": (1e-3, 1.0),
+    "open_weight_tokens_per_param": (1.0, 1e5),
+    "usage_elasticity": (0.0, 10.0),
+    "switching_rate": (0.0, 1.0),
+    "max_dilution": (0.0, 1.0),
+    "sentiment0": (0.2, 3.0),
+    "sentiment_mean": (0.2, 3.0),
+    "sentiment_reversion": (0.0, 1.0),
+    "markup_speed": (0.0, 1.0),
+    "markup_growth_scale": (1e-6, 1e6),
+    "training_amortization_quarters": (1, 400),
+    "entry_probability": (0.0, 1.0),
+    "app_margin": (0.0, 0.99),
+    "hours_per_quarter": (1.0, 2200.0),
+    "gpu_flops": (1.0, 1e20),
+}
+
+
 @dataclass(frozen=True)
 class LabSpec:
     name: str
@@ -268,6 +308,19 @@ class Scenario:
     def validate(self) -> list[str]:
         """Cross-reference problems, empty when the scenario is usable."""
         errs: list[str] = []
+        p = self.params
+        for name, (lo, hi) in PARAM_BOUNDS.items():
+            v = getattr(p, name)
+            if not lo <= v <= hi:
+                errs.append(f"params.{name}: {v!r} must lie in [{lo:g}, {hi:g}]")
+        if p.stall_min > p.stall_max:
+            errs.append(
+                f"params.stall_min ({p.stall_min:g}) must not exceed stall_max ({p.stall_max:g})"
+            )
+        if p.markup_min > p.markup_max:
+            errs.append(
+                f"params.markup_min ({p.markup_min:g}) must not exceed markup_max ({p.markup_max:g})"
+            )
         seg_ids = [s.id for s in self.segments]
         if tuple(seg_ids) != SEGMENTS:
             errs.append(f"segments must be {', '.join(SEGMENTS)} in that order")

@@ -28,9 +28,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from game.engine import RESEARCH, SEGMENTS, TIERS
 from game.engine.orders import MAX_PARAMS, MAX_PRICE, MAX_TOKENS, OrderError, Orders
-from game.engine.scenario import Scenario
+from game.engine.scenario import RESEARCH, SEGMENTS, TIERS, Scenario
 from game.engine.sim import step as engine_step
 
 from .runner import Game, new_game

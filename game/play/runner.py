@@ -195,6 +195,8 @@ class Game:
 
     def revenue_share(self) -> np.ndarray:
         """Each lab's share of the industry's model revenue in the last quarter (L,)."""
+        if not self.world.reports:
+            return np.zeros(self.world.tables.n_labs)
         m = self.world.reports[-1].metrics
         rev = m["revenue"][0]
         total = float(rev.sum() + m["fringe_revenue"][0])
@@ -202,9 +204,15 @@ class Game:
 
     def cumulative_profit(self) -> np.ndarray:
         """Operating profit summed over the quarters played, $B, per lab (L,)."""
+        if not self.world.reports:
+            return np.zeros(self.world.tables.n_labs)
         return self.world.history()["op_profit"][:, 0].sum(0)
 
     def best_capability(self) -> np.ndarray:
+        """Best capability each lab offered in any quarter played (L,)."""
+        if not self.world.reports:
+            st = self.world.state
+            return np.where(st.has[0], st.cap[0], 0.0).max(-1)
         return self.world.history()["capability"][:, 0].max(0)
 
     def goal_values(self) -> dict[str, float]:

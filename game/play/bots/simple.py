@@ -26,7 +26,8 @@ def _hold(st: State, tb: Tables, cx: Context, dec: Decisions, seats: np.ndarray)
     What a player who walks away from the keyboard gets. If the lease no longer fits
     the cash, the lab leases what it can pay for.
     """
-    afford = CASH_MARGIN * np.maximum(st.cash[:, seats], 0.0) / cx.lease_cost[:, None]
+    budget = CASH_MARGIN * np.maximum(st.cash[:, seats], 0.0) - _building(st, tb, seats)
+    afford = np.maximum(budget, 0.0) / cx.lease_cost[:, None]
     alive = st.alive[:, seats]
     dec.lease[:, seats] = np.where(alive, np.minimum(st.lease[:, seats], afford), 0.0)
     dec.buy[:, seats] = 0.0
@@ -41,6 +42,12 @@ def _hold(st: State, tb: Tables, cx: Context, dec: Decisions, seats: np.ndarray)
     dec.borrow[:, seats] = 0.0
     dec.repay[:, seats] = 0.0
     return dec
+
+
+def _building(st: State, tb: Tables, seats) -> np.ndarray:
+    """$B this quarter for products already being built (paid each quarter of the build)."""
+    per_q = tb.build_cost / tb.build_q
+    return ((st.build_left[:, seats] > 0) * per_q).sum(-1)
 
 
 #: Draws per seat per quarter (fixed, so adding one never shifts the others).
@@ -103,6 +110,7 @@ def _random(st: State, tb: Tables, cx: Context, dec: Decisions, seats: np.ndarra
 
         # Whatever was chosen, the quarter's bill fits the cash: scale lease and research.
         fixed = np.where(build, cost, 0.0) + np.where(distill, distill_cost, 0.0)
+        fixed = fixed + _building(st, tb, i)
         flexible = lease * cx.lease_cost + research
         scale = np.clip((budget - fixed) / np.maximum(flexible, 1e-12), 0.0, 1.0)
         dec.lease[:, i] = np.where(alive, lease * scale, 0.0)
