@@ -217,3 +217,36 @@ def test_bankrupt_player_ends_the_game_and_later_orders_are_refused(tmp_path, ca
         capsys, "run", str(write(tmp_path / "late.toml", late)), "--out", str(tmp_path / "l")
     )
     assert code == 2 and "went bankrupt in quarter" in err and "(quarter 40)" in err
+
+
+def test_progress_shows_on_a_terminal(tmp_path):
+    """With stderr on a terminal (a pseudo-terminal here) a progress bar is drawn there."""
+    import pty
+    import subprocess
+    import sys
+
+    from playkit import ROOT
+
+    script = write(tmp_path / "s.toml", MINIMAL)
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "game.cli", "run", str(script), "--out", str(tmp_path / "o")],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=slave,
+    )
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    out = proc.stdout.read().decode()
+    assert proc.wait(timeout=60) == 0
+    os.close(master)
+    assert b"playing default" in seen and b"40/40" in seen
+    assert "playing" not in out  # stdout carries only the result lines
