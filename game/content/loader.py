@@ -129,7 +129,11 @@ def error_at(f: TomlFile, path: tuple, msg: str) -> str:
 
 
 def validate_toml(
-    model: type[BaseModel], f: TomlFile, errors: list[str], version: int = sc.FORMAT_VERSION
+    model: type[BaseModel],
+    f: TomlFile,
+    errors: list[str],
+    version: int = sc.FORMAT_VERSION,
+    doc: str = "docs/content-format.md",
 ):
     """The file's data as `model`, or None with every problem appended to `errors`."""
     if f.data is None:
@@ -150,7 +154,7 @@ def validate_toml(
     except ValidationError as e:
         for item in e.errors():
             loc = tuple(item["loc"])
-            errors.append(error_at(f, loc, _message(item)))
+            errors.append(error_at(f, loc, _message(item, doc)))
         return None
     if obj.format_version != version:
         errors.append(error_at(f, ("format_version",), f"must be {version}"))
@@ -158,10 +162,10 @@ def validate_toml(
     return obj
 
 
-def _message(item: dict) -> str:
+def _message(item: dict, doc: str = "docs/content-format.md") -> str:
     kind = item.get("type", "")
     if kind == "extra_forbidden":
-        return "unknown key; remove it or check its spelling (docs/content-format.md)"
+        return f"unknown key; remove it or check its spelling ({doc})"
     if kind == "missing":
         return "required field is missing"
     msg = item.get("msg", "invalid")

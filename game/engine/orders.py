@@ -19,7 +19,8 @@ MAX_TOKENS = 1e18
 class TrainOrder:
     """Start a training run of `params` parameters on `tokens` tokens.
 
-    mix: specialization weights by segment (missing segments weigh 0; empty = even).
+    mix: specialization weights by segment (missing segments weigh 0; empty = the lab's
+    current mix).
     quarters: planned duration; the engine gives the run the compute share it needs
     to finish in that many quarters, as far as the lab's compute allows.
     """

@@ -21,6 +21,14 @@ from game.engine import VERDICTS
 
 from .script import ScriptError
 
+
+class CollectError(ScriptError):
+    """Summary files that cannot be collected (exit 2, nothing written)."""
+
+    summary = "summary file error"
+    outcome = "nothing was written"
+
+
 MAX_SUMMARY_BYTES = 5_000_000
 
 
@@ -111,7 +119,7 @@ def _load(path: Path) -> tuple[Entry | None, list[str]]:
 def collect(paths: list[str | Path]) -> list[Entry]:
     """Load every summary; ScriptError with every problem if any file is bad."""
     if not paths:
-        raise ScriptError(["class collect: give at least one summary.json (or run folder)"])
+        raise CollectError(["class collect: give at least one summary.json (or run folder)"])
     entries, errors = [], []
     for path in paths:
         e, errs = _load(Path(path))
@@ -119,7 +127,7 @@ def collect(paths: list[str | Path]) -> list[Entry]:
         if e is not None:
             entries.append(e)
     if errors:
-        raise ScriptError(errors)
+        raise CollectError(errors)
     return entries
 
 

@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     _check_out(out)
     with _progress(f"playing {pt.scenario.id}", pt.scenario.quarters) as tick:
         game = play_through(pt, progress=lambda done, end: tick())
-    files = run_files(game, script=args.script)
+    files = run_files(game, script=Path(args.script).name)
     _write(out, files)
     score, met = game.score()
     last = game.records[-1].market
@@ -79,6 +79,14 @@ def run(args: argparse.Namespace) -> int:
         f"{last['verdict']}, HHI {last['hhi']:,.0f}; {game.names[0]} scored {score}/100 "
         f"({len(met)} of {len(game.goals)} goals)"
     )
+    if game.quarter < pt.scenario.quarters:
+        from .outputs import date_label
+
+        print(
+            f"{game.names[0]} went bankrupt in quarter {game.quarter} "
+            f"({date_label(pt.scenario.start_year, game.quarter - 1)}): cash ran out and no one "
+            "would lend; the game ended there (see debrief.md)"
+        )
     print(f"wrote {out}/: {', '.join(files)}")
     return 0
 
@@ -116,7 +124,7 @@ def sweep(args: argparse.Namespace) -> int:
     try:
         sets = parse_sets(args.sets)
     except SetError as e:
-        raise CommandError(str(e), "see content/calibration.toml for the parameters") from None
+        raise CommandError(str(e), "see 'frontier sweep --help'") from None
     content = _content(args.content)
     scenario = content.scenario(args.scenario)
     if args.out:

@@ -50,18 +50,23 @@ def compare(pa: Playthrough, pb: Playthrough) -> Comparison:
     return Comparison(a, b, (pa.shown, pb.shown), first_orders, first_state)
 
 
-#: (label, getter on a summary, format) for the "what moved" table.
+#: (JSON key, label, getter on a summary, format) for "what moved".
 METRICS = (
-    ("verdict", lambda s: s["verdict"], "{}"),
-    ("HHI", lambda s: s["hhi"], "{:,.0f}"),
-    ("Lerner index", lambda s: s["lerner"], "{:.2f}"),
-    ("score", lambda s: s["player"]["score"], "{}"),
-    ("your cash ($B)", lambda s: _me(s)["cash"], "{:,.1f}"),
-    ("your cumulative profit ($B)", lambda s: _me(s)["cumulative_profit"], "{:,.1f}"),
-    ("your revenue share", lambda s: _me(s)["revenue_share"], "{:.1%}"),
-    ("your best capability", lambda s: _me(s)["best_capability"], "{:.2f}"),
-    ("labs alive", lambda s: sum(lab["alive"] for lab in s["labs"]), "{}"),
-    ("quarters played", lambda s: s["quarters"], "{}"),
+    ("verdict", "verdict", lambda s: s["verdict"], "{}"),
+    ("hhi", "HHI", lambda s: s["hhi"], "{:,.0f}"),
+    ("lerner", "Lerner index", lambda s: s["lerner"], "{:.2f}"),
+    ("score", "score", lambda s: s["player"]["score"], "{}"),
+    ("cash", "your cash ($B)", lambda s: _me(s)["cash"], "{:,.1f}"),
+    (
+        "cumulative_profit",
+        "your cumulative profit ($B)",
+        lambda s: _me(s)["cumulative_profit"],
+        "{:,.1f}",
+    ),
+    ("revenue_share", "your revenue share", lambda s: _me(s)["revenue_share"], "{:.1%}"),
+    ("best_capability", "your best capability", lambda s: _me(s)["best_capability"], "{:.2f}"),
+    ("labs_alive", "labs alive", lambda s: sum(lab["alive"] for lab in s["labs"]), "{}"),
+    ("quarters", "quarters played", lambda s: s["quarters"], "{}"),
 )
 
 
@@ -72,10 +77,10 @@ def _me(s: dict) -> dict:
 def compare_json(c: Comparison) -> dict:
     sa, sb = summary(c.a), summary(c.b)
     moved = {}
-    for label, get, _ in METRICS:
+    for key, _, get, _ in METRICS:
         va, vb = get(sa), get(sb)
         if va != vb:
-            moved[label] = {"a": va, "b": vb}
+            moved[key] = {"a": va, "b": vb}
     return {
         "a": c.names[0],
         "b": c.names[1],
@@ -131,7 +136,7 @@ def compare_text(c: Comparison) -> str:
     out.append("")
     out.append("| metric | A | B |")
     out.append("| --- | ---: | ---: |")
-    for label, get, fmt in METRICS:
+    for _, label, get, fmt in METRICS:
         va, vb = get(sa), get(sb)
         mark = "" if va == vb else " *"
         out.append(f"| {label}{mark} | {fmt.format(va)} | {fmt.format(vb)} |")

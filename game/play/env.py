@@ -137,7 +137,7 @@ class FrontierEnv:
             if not st.built[0, PLAYER, j] and st.build_left[0, PLAYER, j] == 0
         ]
         return {
-            "quarter": g.quarter + 1,
+            "quarter": g.quarter,  # quarters played, as in the observation
             "cash": cash,
             "note": "All spending this quarter (lease, buy, research, builds, distill, repay) "
             "must fit in cash + borrow; omitted fields keep last quarter's choice.",
@@ -208,7 +208,7 @@ class FrontierEnv:
         return {
             "quarter": g.quarter,
             "quarters": self._scenario.quarters,
-            "score": score,
+            "score": score,  # the score if the game ended now
             "goals_met": met,
             "events": [e.text for e in rec.events] if rec else [],
             "verdict": rec.market["verdict"] if rec else None,

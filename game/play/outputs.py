@@ -232,6 +232,13 @@ def debrief_md(game: Game, script: str | None = None) -> str:
         f"{name} played {s['quarters']} quarters of *{sc.title}* (scenario `{sc.id}`, seed "
         f"{game.seed}); quarters without orders were played by the `{game.bot.name}` policy."
     )
+    if game.quarter < sc.quarters:
+        add("")
+        add(
+            f"**{name} went bankrupt in {date_label(sc.start_year, game.quarter - 1)}**: its cash "
+            "ran out and lenders would give no more, so the game ended there. The verdict "
+            "below is the market's state at that point."
+        )
     add("")
     add("## The verdict")
     add("")
@@ -262,7 +269,9 @@ def debrief_md(game: Game, script: str | None = None) -> str:
     add("## Who captured the value")
     add("")
     vc = s["value_chain"]
-    total = sum(abs(v) for v in vc.values()) or 1.0
+    total = sum(max(v, 0.0) for v in vc.values()) or 1.0
+    add("Shares are of the value created (layers that lost money show their loss instead).")
+    add("")
     add("| layer | cumulative | share |")
     add("| --- | ---: | ---: |")
     labels = {
@@ -272,7 +281,8 @@ def debrief_md(game: Game, script: str | None = None) -> str:
         "consumers": "Consumers (surplus over price)",
     }
     for k in VC_NAMES:
-        add(f"| {labels[k]} | {_money(vc[k])} | {_pct(abs(vc[k]) / total)} |")
+        share = _pct(vc[k] / total) if vc[k] >= 0 else "loss"
+        add(f"| {labels[k]} | {_money(vc[k])} | {share} |")
     add("")
     add("## Market concentration, year by year")
     add("")

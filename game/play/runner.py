@@ -125,7 +125,7 @@ class Game:
         else:
             report = self.world.step({PLAYER: orders})
         rec = self._record(report, orders, note)
-        rec.actions = player_actions(self.world, old, report)
+        rec.actions = player_actions(self.world, old, report, orders=orders)
         rec.digest = state_digest(self.world.state)
         self.records.append(rec)
         return report
@@ -249,8 +249,14 @@ class Game:
         return round(100 * len(met) / len(self.goals)), met
 
 
-def player_actions(world: World, old, report: Report, lab: int = PLAYER) -> list[Action]:
-    """What `lab` did in the quarter just played, read off the state before and after."""
+def player_actions(
+    world: World, old, report: Report, lab: int = PLAYER, orders: Orders | None = None
+) -> list[Action]:
+    """What `lab` did in the quarter just played, read off the state before and after.
+
+    Also what the world did to its orders: a lease cut by a chip shortage, a training
+    run that got no compute because serving took it all.
+    """
     new = world.state
     tb = world.tables
     i = lab
@@ -302,6 +308,24 @@ def player_actions(world: World, old, report: Report, lab: int = PLAYER) -> list
     a, b = float(old.lease[0, i]), float(new.lease[0, i])
     if abs(b - a) > 0.25 * max(a, 1.0):
         out.append(Action("lease", f"leased {b:,.0f}k GPUs (was {a:,.0f}k)", False))
+    if orders is not None and orders.lease is not None and b < orders.lease - 1e-6:
+        out.append(
+            Action(
+                "lease_capped",
+                f"could lease only {b:,.0f}k GPUs of the {orders.lease:,.0f}k ordered: the "
+                "chip vendor is rationing supply",
+                True,
+            )
+        )
+    if old.run_on[0, i] and new.run_on[0, i] and new.run_done[0, i] <= old.run_done[0, i]:
+        out.append(
+            Action(
+                "starved",
+                "the training run made no progress: serving took all the compute (lease "
+                "more, or set train_share)",
+                True,
+            )
+        )
     return out
 
 

@@ -150,9 +150,9 @@ def load_script(path: str | Path, content: Content) -> Playthrough:
     """Read and check a playthrough script. Raises ScriptError with every problem."""
     errors: list[str] = []
     f = read_toml(Path(path), errors, max_bytes=MAX_SCRIPT_BYTES)
-    model = validate_toml(ScriptModel, f, errors, version=SCRIPT_VERSION)
+    model = validate_toml(ScriptModel, f, errors, version=SCRIPT_VERSION, doc=DOC)
     if model is None:
-        raise ScriptError(errors)
+        raise ScriptError(errors + _raw_checks(f, content, errors))
     return check_script(model, f, content)
 
 
@@ -162,10 +162,48 @@ def script_from_data(
     """A playthrough from a dict shaped like the TOML (for code and share codes)."""
     errors: list[str] = []
     f = TomlFile(Path(shown), shown, {}, data)
-    model = validate_toml(ScriptModel, f, errors, version=SCRIPT_VERSION)
+    model = validate_toml(ScriptModel, f, errors, version=SCRIPT_VERSION, doc=DOC)
     if model is None:
-        raise ScriptError(errors)
+        raise ScriptError(errors + _raw_checks(f, content, errors))
     return check_script(model, f, content)
+
+
+#: Where the format is documented (named in "unknown key" errors).
+DOC = "README.md, 'Playthrough scripts'"
+
+
+def _raw_checks(f: TomlFile, content: Content, found: list[str]) -> list[str]:
+    """The scenario and policy checks, run on the raw data when the file did not
+    validate, so one pass reports them too (unless already reported)."""
+    if not isinstance(f.data, dict):
+        return []
+    out = []
+    said = " ".join(found)
+    scen, policy = f.data.get("scenario"), f.data.get("policy")
+    if isinstance(scen, str) and ": scenario:" not in said:
+        ref = _scenario_ref(scen, f, content)
+        if isinstance(ref, str) and ref not in content.scenarios:
+            out.append(error_at(f, ("scenario",), _unknown_scenario(ref, content)))
+        elif isinstance(ref, Path) and not ref.is_file():
+            out.append(
+                error_at(
+                    f, ("scenario",), f"no scenario file {str(ref)!r}; give a scenario id or a path"
+                )
+            )
+    if isinstance(policy, str) and policy not in BOTS and ": policy:" not in said:
+        out.append(error_at(f, ("policy",), _unknown_policy(policy)))
+    return out
+
+
+def _unknown_scenario(ref: str, content: Content) -> str:
+    return (
+        f"unknown scenario {ref!r}{close_matches(ref, content.scenarios)}; "
+        f"known: {known_list(content.scenarios)} (or a path to a .toml file)"
+    )
+
+
+def _unknown_policy(name: str) -> str:
+    return f"unknown policy {name!r}{close_matches(name, BOTS)}; known: {', '.join(BOTS)}"
 
 
 def _scenario_ref(ref: str, f: TomlFile, content: Content) -> str | Path:
@@ -196,20 +234,12 @@ def check_script(model: ScriptModel, f: TomlFile, content: Content) -> Playthrou
             except ContentError as e:
                 errors += e.errors
     elif ref not in content.scenarios:
-        err(
-            ("scenario",),
-            f"unknown scenario {ref!r}{close_matches(ref, content.scenarios)}; "
-            f"known: {known_list(content.scenarios)} (or a path to a .toml file)",
-        )
+        err(("scenario",), _unknown_scenario(ref, content))
     else:
         scen_model = content.scenarios[ref]
 
     if model.policy not in BOTS:
-        err(
-            ("policy",),
-            f"unknown policy {model.policy!r}{close_matches(model.policy, BOTS)}; "
-            f"known: {', '.join(BOTS)}",
-        )
+        err(("policy",), _unknown_policy(model.policy))
     for k in model.player.specialization:
         if k not in eng.SEGMENTS:
             err(

@@ -72,7 +72,7 @@ def test_legal_orders_describe_this_quarter():
     env.reset()
     legal = env.legal_orders()
     f = legal["fields"]
-    assert legal["quarter"] == 1 and legal["cash"] > 0
+    assert legal["quarter"] == 0 and legal["cash"] > 0
     assert set(f) == {
         "lease",
         "buy",

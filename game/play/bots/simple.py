@@ -144,6 +144,7 @@ HOLD = Bot(
 
 RANDOM = Bot(
     "random",
-    "Legal random orders, seeded by the world: a baseline any strategy should beat.",
+    "Legal random orders, seeded by the world: what aimless play earns. Its spread "
+    "is wide; a strategy worth the name should beat its median.",
     hook=_random,
 )
