@@ -11,8 +11,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from . import market
-from .fast import rany, rsum
-from .state import K, R, S, State, Tables
+from .state import K, R, S, State, Tables, product_codes
 
 
 @dataclass
@@ -60,9 +59,22 @@ class Context:
     lease_cap: np.ndarray  # (W,) multiplier on leasable compute (shortage)
 
 
+def slot_arch(arch: np.ndarray) -> np.ndarray:
+    """Archetype index per lab slot, for gathering archetype parameters `tb.a_x[a]`.
+
+    A slot's archetype never changes (empty slots already hold the entrant archetype),
+    so normally every world has the same archetype in a slot: then this returns the
+    (1,L) first row, and each gathered parameter is an (L,) row that broadcasts over
+    worlds instead of a (W,L) gather every quarter. The values are the same either way;
+    a state whose worlds differ (built by hand) gets its (W,L) indices back.
+    """
+    row = arch[:1]
+    return row if (arch == row).all() else arch
+
+
 def bot_decisions(st: State, tb: Tables, cx: Context) -> Decisions:
     p = tb.scenario.params
-    a = st.arch  # (W,L)
+    a = slot_arch(st.arch)  # (1,L) or (W,L)
     alive = st.alive
     cash = st.cash
     fpk = tb.flops_per_kgpu_q
@@ -95,7 +107,7 @@ def bot_decisions(st: State, tb: Tables, cx: Context) -> Decisions:
     tpp = tb.a_tpp[a] * np.where(stalled, 4.0, 1.0)
     run_n = np.sqrt(flops / (6.0 * tpp))
     run_d = tpp * run_n
-    run_mix = tb.a_mix[a]
+    run_mix = np.broadcast_to(tb.a_mix[a], (W, L, S)).copy()
 
     # --- Compute: lease what inference and the run need ---------------------------
     # Plan 15% headroom over last quarter's load, double it when a model ships next.
@@ -135,19 +147,36 @@ def bot_decisions(st: State, tb: Tables, cx: Context) -> Decisions:
     # --- Research: a share of revenue, if cash allows -------------------------------
     budget = tb.a_research[a] * np.maximum(cx.revenue_prev, 0.02)
     budget = np.minimum(budget, 0.1 * np.maximum(cash, 0.0))
-    research = budget[..., None] * tb.a_split[a]
+    # Track by track on (W,L) columns: broadcasting over the short R axis is slow.
+    split = tb.a_split[a]  # (1,L,R) or (W,L,R)
+    tracks = [budget * split[..., r] for r in range(R)]
+    research = np.zeros((W, L, R))
+    for r, x in enumerate(tracks):
+        research[..., r] = np.where(alive, x, 0.0)
+    spend = tracks[0].copy()  # summed in track order, as rsum does
+    for x in tracks[1:]:
+        spend += x
 
     # --- Products: next in the archetype's build order ------------------------------
-    rank = tb.a_prod_rank[a]  # (W,L,P)
-    free = ~st.built & (st.build_left == 0)
-    building = rany(st.build_left > 0)
-    cand = np.where(free, rank, 10_000)
-    nxt = np.argmin(cand, axis=-1)
-    ok = (np.take_along_axis(cand, nxt[..., None], -1)[..., 0] < 10_000) & ~building
+    # One product at a time: a lab already building one waits.
+    # Few labs build: mark their rows (build_left counts down to 0, so != 0 is > 0).
+    building = np.zeros(alive.size, dtype=bool)
+    building[np.flatnonzero(st.build_left != 0) // st.build_left.shape[-1]] = True
+    building = building.reshape(alive.shape)
+    if tb.code_next is not None:  # looked up by archetype and built products
+        flat = a * tb.code_next.shape[1] + product_codes(st.built)
+        nxt = np.take(tb.code_next, flat)  # (W,L), -1 = nothing left to build
+        ok = (nxt >= 0) & ~building
+        nxt = np.maximum(nxt, 0)
+    else:
+        cand = np.where(~st.built, tb.a_prod_rank[a], 10_000)  # (W,L,P)
+        nxt = np.argmin(cand, axis=-1)
+        ok = (np.take_along_axis(cand, nxt[..., None], -1)[..., 0] < 10_000) & ~building
     cost = tb.build_cost[nxt]
     ok &= alive & (cash > 3.0 * cost)
     build = np.zeros_like(st.built)
-    np.put_along_axis(build, nxt[..., None], ok[..., None], axis=-1)
+    rows = np.flatnonzero(ok)
+    build.reshape(-1, build.shape[-1])[rows, nxt.reshape(-1)[rows]] = True
 
     # --- Distil when the frontier model is newer than the small one -----------------
     distill = (
@@ -158,7 +187,7 @@ def bot_decisions(st: State, tb: Tables, cx: Context) -> Decisions:
     release = alive & tb.a_open[a] & st.has[..., 0] & (st.last_deploy == st.t - 1)
 
     # --- Money: raise when the runway is short ------------------------------------
-    burn = st.staff + cx.lease_cost[:, None] * lease + rsum(research)
+    burn = st.staff + cx.lease_cost[:, None] * lease + spend
     # Ask investors for the run the archetype wants, not just the one it can afford.
     want_cost = np.where(due | st.run_on, target * cx.train_flop_cost[:, None], 0.0)
     short = cash < 4.0 * burn + want_cost
@@ -172,9 +201,9 @@ def bot_decisions(st: State, tb: Tables, cx: Context) -> Decisions:
         start=start,
         run_n=run_n,
         run_d=run_d,
-        run_q=runq.astype(np.int64),
+        run_q=np.broadcast_to(runq, (W, L)).astype(np.int64),
         run_mix=run_mix,
-        research=np.where(alive[..., None], research, 0.0),
+        research=research,
         build=build,
         prices=prices,
         distill=distill,

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import market, metrics, rng, scaling
-from .fast import asum, rany, rmax, rmin, rprod, rsum
+from .fast import asum, rany, rmax, rmin, rsum
 from .orders import OrderError, Orders, check_shape
-from .policy import Context, Decisions, bot_decisions
+from .policy import Context, Decisions, bot_decisions, slot_arch
 from .scenario import RESEARCH, SEGMENTS, TIERS
-from .state import FLOW, FLOW_NAMES, H, K, S, State, Tables
+from .state import FLOW, FLOW_NAMES, H, K, S, State, Tables, product_codes
 
 VC_NAMES: tuple[str, ...] = ("hardware", "labs", "apps", "consumers")
 MAX_LABS = 32
@@ -69,18 +69,38 @@ def _ring(t: int) -> int:
 
 
 def _event_effects(tb: Tables, ev_left: np.ndarray) -> dict[str, np.ndarray]:
-    """Combine active events' temporary channels: *_add sum, *_mult multiply."""
-    active = ev_left > 0  # (W,E)
-    W = active.shape[0]
-    add = np.zeros((W, len(tb.ev_add_names)))
-    mult = np.ones((W, len(tb.ev_mult_names)))
-    for e in range(active.shape[1]):
-        on = active[:, e, None]
-        add += on * tb.ev_add[e]
-        mult *= np.where(on, tb.ev_mult[e], 1.0)
-    out = {name: add[:, i] for i, name in enumerate(tb.ev_add_names)}
-    out.update({name: mult[:, i] for i, name in enumerate(tb.ev_mult_names)})
+    """Combine active events' temporary channels: *_add sum, *_mult multiply.
+
+    Channel by channel, in event order, on (W,) columns. An event that leaves a channel
+    neutral (adds 0, multiplies by 1) is skipped: that changes no bit of the result.
+    """
+    W, E = ev_left.shape
+    on = [ev_left[:, e] > 0 for e in range(E)]
+    out = {}
+    for i, name in enumerate(tb.ev_add_names):
+        acc = np.zeros(W)
+        for e in np.flatnonzero(tb.ev_add[:, i] != 0.0):
+            acc += on[e] * tb.ev_add[e, i]
+        out[name] = acc
+    for i, name in enumerate(tb.ev_mult_names):
+        acc = np.ones(W)
+        for e in np.flatnonzero(tb.ev_mult[:, i] != 1.0):
+            acc *= np.where(on[e], tb.ev_mult[e, i], 1.0)
+        out[name] = acc
     return out
+
+
+def _event_product(started, factors):
+    """Product, in event order, of the factors of the events that started (1 if not).
+
+    started (W,E) or (W,E,1); factors (E,) or (E,S). Events whose factors are all 1
+    are left out, which changes no bit; None when no event has a factor.
+    """
+    mult = None
+    for e in np.flatnonzero((factors != 1.0).reshape(len(factors), -1).any(-1)):
+        f = np.where(started[:, e], factors[e], 1.0)
+        mult = f if mult is None else mult * f
+    return mult
 
 
 def _compute_prices(tb: Tables, t: int, markup, fx):
@@ -122,7 +142,7 @@ def _context(st: State, tb: Tables, fx) -> Context:
         rank_t += best_t[j] > best_t
     rank = rank_t.T  # labs with a strictly better model; 0 = leader
     rank_factor = np.array([1.5, 1.0, 0.6, 0.4])[np.minimum(rank, 3)]
-    mood = np.where(tb.a_free[st.arch], 1.0, st.sentiment[:, None])
+    mood = np.where(tb.a_free[slot_arch(st.arch)], 1.0, st.sentiment[:, None])
     # Investors pay for revenue, more for profitable and growing revenue.
     margin = np.clip(0.5 + st.op_prev / np.maximum(rev, 1e-3), 0.1, 1.5)
     value = mood * (
@@ -422,12 +442,18 @@ def _demand(
     rel_level = research_level(st.research[..., RESEARCH.index("reliability")], p.reliability_unit)
     err = p.error_at_5 * np.exp(-p.error_per_cap * (st.cap - 5.0))
     err = np.clip(err * ((1.0 - p.reliability_step) ** rel_level)[..., None], 1e-3, 0.9)
-    builtf = st.built.astype(np.float64)
-    base = wl(builtf @ tb.prod_fit + st.rep[..., None], 2, 1)  # (S,L,W)
+    if tb.code_fit is not None:  # products' fit and lock-in, looked up by product code
+        at = product_codes(st.built).T * L + np.arange(L)[:, None]  # (L,W)
+        base = np.take(tb.code_fit, at, axis=1)  # (S,L,W)
+        base += wl(st.rep)
+        lock = np.take(tb.code_lock, at, axis=1)  # (S,L,W)
+    else:
+        builtf = st.built.astype(np.float64)
+        base = wl(builtf @ tb.prod_fit + st.rep[..., None], 2, 1)  # (S,L,W)
+        lock = wl(tb.lock_in + builtf @ tb.prod_lock, 2, 1)  # (S,L,W)
     base += seg[:, None, None] + tb.beta_q[:, None, None] * spec
-    lock = wl(tb.lock_in + builtf @ tb.prod_lock, 2, 1)  # (S,L,W)
     prev = wl(st.share_prev)  # (S,J+1,W)
-    prev_lab = np.ascontiguousarray(prev[:, :J]).reshape(S, L, K, W)
+    prev_lab = prev[:, :J].reshape(S, L, K, W)  # a view: rows of W stay contiguous
 
     u = tb.beta_q[col] * wl(st.cap)[None]  # (S,L,K,W)
     u -= tb.alpha_s[col] * wl(np.log(np.maximum(prices, 1e-9)))[None]
@@ -454,7 +480,7 @@ def _demand(
     # Unavailable offers have finite utilities too (price 1, capability 0), so exp is
     # safe everywhere and the mask zeroes them; the cap keeps exp from overflowing.
     np.minimum(u, 300.0, out=u)
-    e = np.exp(u)
+    e = np.exp(u, out=u)  # u is not needed again: reuse its memory
     e *= avail
     e_open = np.exp(np.minimum(u_open, 300.0))
     denom = 1.0 + asum(e.reshape(S, J, W), 1) + e_open  # (S,W)
@@ -469,7 +495,8 @@ def _demand(
     stay_open = (1.0 - rho) * prev[:, J]
     stay_out = (1.0 - rho) * np.clip(1.0 - asum(prev, 1), 0.0, 1.0)
     pool = (1.0 - asum(stay.reshape(S, J, W), 1) - stay_open - stay_out) * inv  # (S,W)
-    sh_lab = stay + e * pool[:, None, None, :]
+    sh_lab = np.multiply(e, pool[:, None, None, :], out=e)  # e is not needed again
+    sh_lab += stay  # = stay + e * pool (a sum of two terms is the same either way round)
     sh_open = stay_open + e_open * pool
     outside = stay_out + pool
 
@@ -635,6 +662,51 @@ def _apply_orders(
     return dec
 
 
+def _rows(x, at):
+    """Entries of a (W,L,...) array at flat (world, lab) indices `at`."""
+    return x.reshape(-1, *x.shape[2:])[at]
+
+
+def _put(base, at, values):
+    """A copy of a (W,L,...) array with the labs at flat indices `at` set to values.
+
+    When few labs change, this is much cheaper than np.where over every lab.
+    """
+    out = base.copy()
+    out.reshape(-1, *out.shape[2:])[at] = values
+    return out
+
+
+def _build_products(st: State, tb: Tables, dec: Decisions):
+    """Start ordered products, count down builds under way, finish the ones due.
+
+    Returns build_left, built and the build cost flow. In a quarter few labs order or
+    build a product, so only their rows are worked on; the others keep their products,
+    have nothing left to build and pay nothing (-0.0: minus an empty sum, as before).
+    """
+    P = st.built.shape[-1]
+    left = st.build_left.reshape(-1, P)
+    order = dec.build.reshape(-1, P)
+    # (nonzero on a bool array is much faster than on the int64 counters)
+    rows = np.union1d(np.flatnonzero(order) // P, np.flatnonzero(left != 0) // P)
+    build_left = st.build_left.copy()
+    built = st.built.copy()
+    flow = np.full(st.alive.shape, -0.0)
+    if len(rows):
+        alive = st.alive.reshape(-1)[rows, None]
+        was_built = built.reshape(-1, P)[rows]
+        b_left = left[rows]
+        new_build = order[rows] & alive & ~was_built & (b_left == 0)
+        b_left = np.where(new_build, tb.build_q, b_left)
+        building = (b_left > 0) & alive
+        per_q = tb.build_cost / tb.build_q
+        flow.reshape(-1)[rows] = -sum(building[:, j] * per_q[j] for j in range(P))
+        b_left = np.where(building, b_left - 1, 0)
+        build_left.reshape(-1, P)[rows] = b_left
+        built.reshape(-1, P)[rows] = was_built | (building & (b_left == 0))
+    return build_left, built, flow
+
+
 def _distill_cost(n_big, p):
     """FLOPs to distill: 6 * N_small * (100 * N_small) tokens."""
     n_small = n_big * p.distill_ratio
@@ -690,18 +762,23 @@ def step(
     if len(human_rows) or orders:
         dec = _apply_orders(st, tb, cx, dec, orders, auto_set)
 
-    ns = st.copy()
+    # Most fields get new arrays below; only those written in place are copied now.
+    ns = st.draft(("n", "cap", "has", "front_cap", "front_n", "exists"))
     ns.ev_left, ns.ev_seen = ev_left, ev_seen
     flows = np.zeros((len(FLOW_NAMES), W, L))  # flow-major: contiguous (W,L) slices
     alive = st.alive
+    arch = slot_arch(st.arch)  # (1,L) or (W,L)
 
     # Once-effects of events that start now.
-    if E:
+    if E and started.any():
         for name, target in (("sentiment_mult", "sentiment"), ("data_stock_mult", "data_stock")):
-            v = tb.ev_effect[name]
-            mult = rprod(np.where(started & ~np.isnan(v), np.nan_to_num(v, nan=1.0), 1.0))
-            setattr(ns, target, getattr(ns, target) * mult)
-        ns.seg_mult = ns.seg_mult * rprod(np.where(started[..., None], tb.ev_segment, 1.0), 1)
+            v = np.nan_to_num(tb.ev_effect[name], nan=1.0)
+            mult = _event_product(started, v)
+            if mult is not None:
+                setattr(ns, target, getattr(ns, target) * mult)
+        mult = _event_product(started[..., None], tb.ev_segment)
+        if mult is not None:
+            ns.seg_mult = ns.seg_mult * mult
 
     # 3. Compute: lease and buy.
     hour, lease_hour, lease_cost, buy_cost, tfc, m_eff = _compute_prices(tb, t, st.markup, fx)
@@ -723,15 +800,18 @@ def step(
     ns.lease = leased
 
     # 4. Training runs: start, progress, finish, ship.
+    # Runs start, finish and ship in a minority of labs each quarter: the updates below
+    # write those labs only (flat (world, lab) indices), not np.where over all of them.
     start = dec.start & alive & ~st.run_on & (st.run_wait < 0)
+    at = np.flatnonzero(start)
     ns.run_on = st.run_on | start
-    ns.run_need = np.where(start, 6.0 * dec.run_n * dec.run_d, st.run_need)
-    ns.run_done = np.where(start, 0.0, st.run_done)
-    ns.run_n = np.where(start, dec.run_n, st.run_n)
-    ns.run_d = np.where(start, dec.run_d, st.run_d)
-    ns.run_mix = np.where(start[..., None], dec.run_mix, st.run_mix)
-    ns.run_cost = np.where(start, 0.0, st.run_cost)
-    ns.run_left = np.where(start, dec.run_q, st.run_left)
+    ns.run_need = _put(st.run_need, at, 6.0 * _rows(dec.run_n, at) * _rows(dec.run_d, at))
+    ns.run_done = _put(st.run_done, at, 0.0)
+    ns.run_n = _put(st.run_n, at, _rows(dec.run_n, at))
+    ns.run_d = _put(st.run_d, at, _rows(dec.run_d, at))
+    ns.run_mix = _put(st.run_mix, at, _rows(dec.run_mix, at))
+    ns.run_cost = _put(st.run_cost, at, 0.0)
+    ns.run_left = _put(st.run_left, at, _rows(dec.run_q, at))
     remaining = np.maximum(ns.run_need - ns.run_done, 0.0)
     want = remaining / np.maximum(ns.run_left, 1) / (fpk * p.train_utilization)
     # Serving comes first: the run gets what is left after last quarter's inference load.
@@ -747,43 +827,48 @@ def step(
     train_cost = share * compute_cost
     ns.run_cost = ns.run_cost + np.where(ns.run_on, train_cost, 0.0)
     finished = ns.run_on & (ns.run_done >= ns.run_need * (1 - 1e-9))
+    at = np.flatnonzero(finished)
+    w_at = at // L
     # Capability of finished runs: repeated data, synthetic data, algorithmic progress.
-    syn = research_level(st.research[..., RESEARCH.index("synthetic")], p.synthetic_unit)
-    stock = st.data_stock[:, None] * (1.0 + p.synthetic_gain * syn)
-    d_eff = scaling.effective_tokens(ns.run_d, stock)
+    syn = research_level(_rows(st.research, at)[:, RESEARCH.index("synthetic")], p.synthetic_unit)
+    stock = st.data_stock[w_at] * (1.0 + p.synthetic_gain * syn)
+    d_eff = scaling.effective_tokens(_rows(ns.run_d, at), stock)
     algo = algo_multiplier(tb, t)
     law = tb.law
     raw = scaling.capability(
-        np.maximum(ns.run_n, 1.0) * algo**law.a, np.maximum(d_eff, 1.0) * algo**law.b, law
+        np.maximum(_rows(ns.run_n, at), 1.0) * algo**law.a,
+        np.maximum(d_eff, 1.0) * algo**law.b,
+        law,
     )
-    capped = scaling.stalled_capability(raw, st.stall[:, None], st.holds[:, None], p.stall_softness)
-    ns.run_cap = np.where(finished, capped, st.run_cap)
-    ns.run_raw = np.where(finished, raw, st.run_raw)
-    ns.run_wait = np.where(finished, tb.a_ship[st.arch], st.run_wait)  # slow shippers, too
+    capped = scaling.stalled_capability(raw, st.stall[w_at], st.holds[w_at], p.stall_softness)
+    ns.run_cap = _put(st.run_cap, at, capped)
+    ns.run_raw = _put(st.run_raw, at, raw)
+    ns.run_wait = _put(st.run_wait, at, tb.a_ship[_rows(st.arch, at)])  # slow shippers, too
     ns.run_on = ns.run_on & ~finished
     ship = ns.run_wait == 0
     ship &= alive
-    ns.n[..., 0] = np.where(ship, ns.run_n, st.n[..., 0])
-    ns.cap[..., 0] = np.where(ship, ns.run_cap, st.cap[..., 0])
-    ns.has[..., 0] = st.has[..., 0] | ship
-    ns.mix = np.where(ship[..., None], ns.run_mix, st.mix)
-    ns.last_deploy = np.where(ship, t, st.last_deploy)
-    ns.last_run_flops = np.where(ship, ns.run_need, st.last_run_flops)
-    ns.amort = st.amort + np.where(ship, ns.run_cost, 0.0)
-    ns.run_wait = np.where(ship, -1, np.where(ns.run_wait > 0, ns.run_wait - 1, ns.run_wait))
+    at = np.flatnonzero(ship)
+    n, cap, has = ns.n.reshape(-1, K), ns.cap.reshape(-1, K), ns.has.reshape(-1, K)  # views
+    n[at, 0] = _rows(ns.run_n, at)
+    cap[at, 0] = _rows(ns.run_cap, at)
+    has[at, 0] = True
+    ns.mix = _put(st.mix, at, _rows(ns.run_mix, at))
+    ns.last_deploy = _put(st.last_deploy, at, t)
+    ns.last_run_flops = _put(st.last_run_flops, at, _rows(ns.run_need, at))
+    ns.amort = _put(st.amort, at, _rows(st.amort, at) + _rows(ns.run_cost, at))
+    ns.run_wait = ns.run_wait - (ns.run_wait > 0)  # count down to 0
+    ns.run_wait.reshape(-1)[at] = -1
     ns.stall_seen = st.stall_seen | (ship & (ns.run_raw - ns.run_cap > 0.05))
 
     # 5. Distillation and open releases.
     distill = dec.distill & alive & ns.has[..., 0]
-    d_cost = np.where(distill, _distill_cost(ns.n[..., 0], p) * tfc[:, None], 0.0)
+    at = np.flatnonzero(distill)
+    d_cost = np.zeros((W, L))
+    d_cost.reshape(-1)[at] = _distill_cost(n[at, 0], p) * tfc[at // L]
     flows[FLOW["distill"]] = -d_cost
-    ns.n[..., 1] = np.where(distill, ns.n[..., 0] * p.distill_ratio, ns.n[..., 1])
-    ns.cap[..., 1] = np.where(
-        distill,
-        distilled_capability(ns.cap[..., 0], p.distill_ratio, p.distill_gap),
-        ns.cap[..., 1],
-    )
-    ns.has[..., 1] = ns.has[..., 1] | distill
+    n[at, 1] = n[at, 0] * p.distill_ratio
+    cap[at, 1] = distilled_capability(cap[at, 0], p.distill_ratio, p.distill_gap)
+    has[at, 1] = True
     ns.amort = ns.amort + d_cost
     release = dec.release & alive & ns.has[..., 0]
     rel_cap = rmax(np.where(release, ns.cap[..., 0], -np.inf))
@@ -798,16 +883,13 @@ def step(
     res = np.where(alive[..., None], dec.research, 0.0)
     flows[FLOW["research"]] = -rsum(res)
     ns.research = st.research + res
-    new_build = dec.build & alive[..., None] & ~st.built & (st.build_left == 0)
-    ns.build_left = np.where(new_build, tb.build_q, st.build_left)
-    building = (ns.build_left > 0) & alive[..., None]
-    per_q = tb.build_cost / tb.build_q
-    build_t = np.moveaxis(building, -1, 0)  # (P,W,L)
-    flows[FLOW["product_build"]] = -sum(build_t[j] * per_q[j] for j in range(len(per_q)))
-    ns.build_left = np.where(building, ns.build_left - 1, 0)
-    ns.built = st.built | (building & (ns.build_left == 0))
-    live_t = np.moveaxis(alive[..., None] & st.built, -1, 0)  # (P,W,L)
-    flows[FLOW["product_upkeep"]] = -sum(live_t[j] * tb.upkeep[j] for j in range(len(tb.upkeep)))
+    ns.build_left, ns.built, flows[FLOW["product_build"]] = _build_products(st, tb, dec)
+    if tb.code_upkeep is not None:  # upkeep of the products built, by product code
+        flows[FLOW["product_upkeep"]] = -tb.code_upkeep[np.where(alive, product_codes(st.built), 0)]
+    else:
+        live_t = np.moveaxis(alive[..., None] & st.built, -1, 0)  # (P,W,L)
+        upkeep = sum(live_t[j] * tb.upkeep[j] for j in range(len(tb.upkeep)))
+        flows[FLOW["product_upkeep"]] = -upkeep
     ns.prices = np.where(alive[..., None], dec.prices, st.prices)
 
     # 7. Demand: frontier, potential market, diffusion, logit choice, capacity.
@@ -828,8 +910,9 @@ def step(
     offer = _open_offer(ns, tb, cx, fx)
     open_q, open_n = offer[0], offer[1]
     rebase = alive & (ns.cap[..., 0] < open_q[:, None] - 1e-9)
-    ns.cap[..., 0] = np.where(rebase, open_q[:, None], ns.cap[..., 0])
-    ns.n[..., 0] = np.where(rebase, open_n[:, None], ns.n[..., 0])
+    at = np.flatnonzero(rebase)
+    cap[at, 0] = open_q[at // L]
+    n[at, 0] = open_n[at // L]
     cx_now = Context(**{**cx.__dict__, "eff_mult": _serving_mult(ns, tb)})
     d = _demand(ns, tb, cx_now, ns.prices, fx, offer=offer)
     need_flops = d["infer_flops"]  # (W,L)
@@ -855,9 +938,9 @@ def step(
     staff = st.staff * 1.0125**t * fx["staff_cost_mult"][:, None] + p.staff_revenue_share * revenue
     flows[FLOW["staff"]] = -np.where(alive, staff, 0.0)
     flows[FLOW["interest"]] = -st.debt * p.interest_q
-    flows[FLOW["subsidy"]] = np.where(alive, tb.a_subsidy[st.arch], 0.0)
+    flows[FLOW["subsidy"]] = np.where(alive, tb.a_subsidy[arch], 0.0)
     # Rounds close at the quarter's mood: a crash that starts now cuts them short.
-    mood = np.where(tb.a_free[st.arch], 1.0, (ns.sentiment / st.sentiment)[:, None])
+    mood = np.where(tb.a_free[arch], 1.0, (ns.sentiment / st.sentiment)[:, None])
     funding = np.where(alive, np.minimum(dec.raise_ask, cx.raise_cap * mood), 0.0)
     flows[FLOW["funding"]] = funding
     repay = np.where(alive, np.minimum(dec.repay, st.debt), 0.0)
@@ -871,15 +954,17 @@ def step(
     cash = cash + extra
     ns.debt = st.debt + borrow - repay
     bankrupt = alive & (cash < -1e-9)
-    flows[FLOW["writeoff"]] = np.where(bankrupt, -cash, 0.0)
-    ns.cash = np.where(bankrupt, 0.0, cash)
+    ns.cash = cash
     ns.alive = alive & ~bankrupt
-    ns.debt = np.where(bankrupt, 0.0, ns.debt)
-    for arr in ("gpus", "book", "lease", "amort"):
-        setattr(ns, arr, np.where(bankrupt, 0.0, getattr(ns, arr)))
-    ns.run_on = ns.run_on & ~bankrupt
-    ns.run_wait = np.where(bankrupt, -1, ns.run_wait)
-    ns.build_left = np.where(bankrupt[..., None], 0, ns.build_left)
+    if bankrupt.any():  # rare: skip the work when no lab goes bust
+        flows[FLOW["writeoff"]] = np.where(bankrupt, -cash, 0.0)
+        ns.cash = np.where(bankrupt, 0.0, cash)
+        ns.debt = np.where(bankrupt, 0.0, ns.debt)
+        for arr in ("gpus", "book", "lease", "amort"):
+            setattr(ns, arr, np.where(bankrupt, 0.0, getattr(ns, arr)))
+        ns.run_on = ns.run_on & ~bankrupt
+        ns.run_wait = np.where(bankrupt, -1, ns.run_wait)
+        ns.build_left = np.where(bankrupt[..., None], 0, ns.build_left)
 
     infer_cost = (1.0 - share) * compute_cost
     op = revenue - infer_cost + flows[FLOW["staff"]] + flows[FLOW["product_upkeep"]]
@@ -951,8 +1036,8 @@ def step(
     entered = np.zeros((W, L), dtype=bool)
     entered[np.arange(W), slot] = enter
     if entered.any():
-        _admit(ns, tb, entered, entry_cost, d, cost_now, lease_hour)
-        flows[FLOW["funding"]] += np.where(entered, ns.cash, 0.0)
+        _admit(ns, tb, entered, entry_cost, d, lease_hour)
+        flows[FLOW["funding"]][entered] += ns.cash[entered]
 
     # 11. Investors, vendor markup, data.
     ind_rev = rsum(revenue)
@@ -992,6 +1077,7 @@ def step(
     ns.open_q_prev = d["open_q"]
     ns.served_prev = served
     ns.t = t + 1
+    ns.detach(st)  # the fields this quarter left as they were
 
     best_cap = rmax(np.where(ns.alive[..., None] & ns.has, ns.cap, -np.inf))
     m = {
@@ -1043,28 +1129,36 @@ def step(
     return ns, Report(quarter=t, metrics=m, flows=np.moveaxis(flows, 0, -1))
 
 
-def _admit(ns: State, tb: Tables, entered, entry_cost, d, cost_now, lease_hour):
-    """New labs start from the open-weight frontier with entry capital in cash."""
+def _admit(ns: State, tb: Tables, entered, entry_cost, d, lease_hour):
+    """New labs start from the open-weight frontier with entry capital in cash.
+
+    Entry is rare, so only the entered (world, slot) pairs are written, into copies.
+    """
     p = tb.scenario.params
     a = tb.entrant_arch
-    ns.exists |= entered
-    ns.alive |= entered
-    ns.arch = np.where(entered, a, ns.arch)
-    ns.cash = np.where(entered, p.entry_cash_mult * entry_cost[:, None], ns.cash)
-    for arr in ("debt", "gpus", "book", "lease", "amort", "cum_op", "cum_econ", "rep"):
-        setattr(ns, arr, np.where(entered, 0.0, getattr(ns, arr)))
-    ns.staff = np.where(entered, 0.02 * entry_cost[:, None] + 0.05, ns.staff)
-    oq, on = d["open_q"][:, None], d["open_n"][:, None]
-    ns.n[..., 0] = np.where(entered, on, ns.n[..., 0])
-    ns.cap[..., 0] = np.where(entered, oq, ns.cap[..., 0])
-    ns.n[..., 1] = np.where(entered, on * p.distill_ratio, ns.n[..., 1])
-    ns.cap[..., 1] = np.where(
-        entered, distilled_capability(oq, p.distill_ratio, p.distill_gap), ns.cap[..., 1]
-    )
-    ns.has = ns.has | entered[..., None]
-    ns.mix = np.where(entered[..., None], tb.a_mix[a], ns.mix)
-    cost = serve_cost(ns.n, lease_hour[:, None, None], p, 1.0, ns.t)
-    ns.prices = np.where(entered[..., None], 2.0 * cost, ns.prices)
-    ns.built = np.where(entered[..., None], np.array(tb.prod_ids) == "api", ns.built)
-    ns.last_deploy = np.where(entered, ns.t, ns.last_deploy)
-    ns.last_run_flops = np.where(entered, 6.0 * on * 20.0 * on, ns.last_run_flops)
+    w, i = np.nonzero(entered)
+
+    def put(name, value):
+        arr = getattr(ns, name).copy()
+        arr[w, i] = value
+        setattr(ns, name, arr)
+
+    ns.exists[w, i] = True  # ns.exists and ns.alive are this quarter's own arrays
+    ns.alive[w, i] = True
+    put("arch", a)
+    put("cash", p.entry_cash_mult * entry_cost[w])
+    for name in ("debt", "gpus", "book", "lease", "amort", "cum_op", "cum_econ", "rep"):
+        put(name, 0.0)
+    put("staff", 0.02 * entry_cost[w] + 0.05)
+    oq, on = d["open_q"][w], d["open_n"][w]
+    ns.n[w, i, 0] = on  # ns.n, ns.cap, ns.has: copied at the start of the step
+    ns.cap[w, i, 0] = oq
+    ns.n[w, i, 1] = on * p.distill_ratio
+    ns.cap[w, i, 1] = distilled_capability(oq, p.distill_ratio, p.distill_gap)
+    ns.has[w, i] = True
+    put("mix", tb.a_mix[a])
+    cost = serve_cost(ns.n[w, i], lease_hour[w, None], p, 1.0, ns.t)
+    put("prices", 2.0 * cost)
+    put("built", np.array(tb.prod_ids) == "api")
+    put("last_deploy", ns.t)
+    put("last_run_flops", 6.0 * on * 20.0 * on)

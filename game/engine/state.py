@@ -104,6 +104,52 @@ class Tables:
     # constants
     flops_per_kgpu_q: float
     front0: float
+    # Look-up tables by product code (bit j set = product j built; see `product_codes`),
+    # built from the product and archetype tables above; None when there are too many
+    # products for a table (the step then computes these per lab).
+    code_fit: np.ndarray | None = None  # (S, codes*L): (built @ prod_fit)[l, s] at code*L + l
+    code_lock: np.ndarray | None = None  # (S, codes*L): lock_in + (built @ prod_lock)[l, s]
+    code_upkeep: np.ndarray | None = None  # (codes,) summed upkeep of the built products
+    code_next: np.ndarray | None = None  # (A, codes) next product to build, -1 = none
+
+
+#: Most products a scenario may have for the product-code tables (2**P codes).
+MAX_CODE_PRODUCTS = 10
+
+
+def product_codes(built: np.ndarray) -> np.ndarray:
+    """(..., P) bool -> (...) int64 code with bit j set where product j is built."""
+    P = built.shape[-1]
+    bits = np.ascontiguousarray(built).view(np.uint8).reshape(-1, P)
+    weights = (1 << np.arange(P)).astype(np.uint8 if P <= 8 else np.uint16)
+    return (bits @ weights).astype(np.int64).reshape(built.shape[:-1])
+
+
+def _code_tables(L: int, lock_in, prod_fit, prod_lock, upkeep, prod_rank) -> dict:
+    """The per-code tables of Tables, computed the way the step would per lab.
+
+    Each code's product pattern is put in every lab slot and goes through the same
+    stacked matrix product as the step's (labs, products) @ (products, segments), so a
+    table entry has the bits the step's own product would have at that slot.
+    """
+    P = len(upkeep)
+    codes = np.arange(2**P)
+    bits = (codes[:, None] >> np.arange(P)) & 1 == 1  # (codes, P)
+    pattern = np.broadcast_to(bits[:, None, :], (len(codes), L, P)).astype(np.float64)
+
+    def by_code(x):  # (codes, L, S) -> (S, codes * L)
+        return np.ascontiguousarray(x.transpose(2, 0, 1)).reshape(x.shape[2], -1)
+
+    cand = np.where(~bits[None], prod_rank[:, None, :], 10_000)  # (A, codes, P)
+    nxt = np.argmin(cand, axis=-1)
+    none = np.take_along_axis(cand, nxt[..., None], -1)[..., 0] >= 10_000
+    return {
+        "code_fit": by_code(pattern @ prod_fit),
+        "code_lock": by_code(lock_in + pattern @ prod_lock),
+        # Python's sum from 0 in product order, as the step adds the upkeep flows.
+        "code_upkeep": sum(bits[:, j] * upkeep[j] for j in range(P)) + np.zeros(len(codes)),
+        "code_next": np.where(none, -1, nxt),
+    }
 
 
 def _norm_mix(mix: dict[str, float]) -> np.ndarray:
@@ -153,6 +199,13 @@ def compile_tables(sc: Scenario) -> Tables:
         f"Entrant {i + 1}" for i in range(sc.entrant_slots)
     )
     front0 = float(max(scaling.capability(lab.params, lab.tokens, law) for lab in sc.labs))
+    prod_fit = np.array([by_seg(q.fit) for q in prods]).reshape(len(prods), S)
+    prod_lock = np.array([by_seg(q.lock_in) for q in prods]).reshape(len(prods), S)
+    upkeep = np.array([float(q.upkeep) for q in prods])
+    lock_in = seg_arr("lock_in")
+    codes = {}
+    if len(prods) <= MAX_CODE_PRODUCTS:
+        codes = _code_tables(sc.n_labs, lock_in, prod_fit, prod_lock, upkeep, rank)
     return Tables(
         scenario=sc,
         law=law,
@@ -169,7 +222,7 @@ def compile_tables(sc: Scenario) -> Tables:
         q_ref=seg_arr("q_ref"),
         beta_r=seg_arr("beta_reliability"),
         p_ref=seg_arr("p_ref"),
-        lock_in=seg_arr("lock_in"),
+        lock_in=lock_in,
         app_share=seg_arr("app_share"),
         bass_p=seg_arr("bass_p"),
         bass_q=seg_arr("bass_q"),
@@ -177,9 +230,9 @@ def compile_tables(sc: Scenario) -> Tables:
         prod_ids=tuple(q.id for q in prods),
         build_q=np.array([max(int(q.build_quarters), 1) for q in prods]),
         build_cost=np.array([float(q.build_cost) for q in prods]),
-        upkeep=np.array([float(q.upkeep) for q in prods]),
-        prod_fit=np.array([by_seg(q.fit) for q in prods]).reshape(len(prods), S),
-        prod_lock=np.array([by_seg(q.lock_in) for q in prods]).reshape(len(prods), S),
+        upkeep=upkeep,
+        prod_fit=prod_fit,
+        prod_lock=prod_lock,
         prod_cost_mult=np.array([float(q.serving_cost_mult) for q in prods]),
         a_ambition=np.array([a.ambition for a in archs], dtype=float),
         a_cadence=np.array([max(a.cadence, 1) for a in archs]),
@@ -213,6 +266,7 @@ def compile_tables(sc: Scenario) -> Tables:
         ),
         flops_per_kgpu_q=p.gpu_flops * 3600.0 * p.hours_per_quarter * 1000.0,
         front0=front0,
+        **codes,
     )
 
 
@@ -317,6 +371,24 @@ class State:
             v = getattr(self, f.name)
             kw[f.name] = v.copy() if isinstance(v, np.ndarray) else v
         return State(**kw)
+
+    def draft(self, changed_in_place: tuple[str, ...]) -> State:
+        """A new state sharing this one's arrays, except `changed_in_place` (copied).
+
+        For sim.step, which replaces most fields with new arrays: copying them all
+        first would be wasted work. Call `detach(old)` on the result when it is done.
+        """
+        kw = {f.name: getattr(self, f.name) for f in fields(self)}
+        for name in changed_in_place:
+            kw[name] = kw[name].copy()
+        return State(**kw)
+
+    def detach(self, old: State) -> None:
+        """Copy every array still shared with `old`, so the two share no memory."""
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if isinstance(v, np.ndarray) and v is getattr(old, f.name):
+                setattr(self, f.name, v.copy())
 
     def arrays(self) -> dict[str, np.ndarray]:
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "t"}
