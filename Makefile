@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 play: $(STAMP)
-	@$(BIN)/frontier
+	@$(BIN)/frontier play
 
 test: $(STAMP)
 	$(BIN)/ruff check .

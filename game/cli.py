@@ -27,6 +27,10 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("run", "play a playthrough script headless; write summary, quarters and debrief"),
     ("sweep", "outcome distribution of a scenario over many worlds"),
     ("compare", "the same world under two scripts: where and why they diverge"),
+    ("play", "play a game in the terminal, quarter by quarter (autosaves)"),
+    ("saves", "list the saved games"),
+    ("replay", "re-simulate a save, verify it, and write the run's outputs"),
+    ("share", "print a save's share code (the world, for a class challenge)"),
     ("policies", "list the bots that can play a seat"),
     ("class", "combine a class's runs (class collect FILES... --out DIR)"),
     ("bench", "time the engine"),
@@ -138,6 +142,13 @@ def build_parser() -> argparse.ArgumentParser:
             help="content folder (default: the content/ folder shipped with Frontier)",
         )
 
+    def saves_flag(p):
+        p.add_argument(
+            "--saves-dir",
+            metavar="DIR",
+            help="folder of saves (default: $FRONTIER_SAVES, else ./saves)",
+        )
+
     scen = sub.add_parser("scenarios", help=helps["scenarios"], description=helps["scenarios"])
     content_flag(scen)
     scen.set_defaults(func=cmd_scenarios)
@@ -173,8 +184,11 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=f"example:\n  {PROG} run examples/undercut.toml --out runs/undercut",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    run.add_argument("script", metavar="SCRIPT.toml", help="the playthrough script")
+    run.add_argument("script", nargs="?", metavar="SCRIPT.toml", help="the playthrough script")
+    run.add_argument("--code", metavar="CODE", help="play the world of a share code instead")
     run.add_argument("--out", metavar="DIR", help="output folder (default: runs/<script name>)")
+    run.add_argument("--save", metavar="NAME", help="also save the game as NAME")
+    saves_flag(run)
     content_flag(run)
     run.set_defaults(func=_play_command("run"))
 
@@ -235,6 +249,58 @@ def build_parser() -> argparse.ArgumentParser:
     content_flag(comp)
     comp.set_defaults(func=_play_command("compare"))
 
+    play = sub.add_parser(
+        "play",
+        help=helps["play"],
+        description=(
+            "Play in the terminal: see your lab and the market, type orders, end the "
+            "quarter. The game autosaves every quarter (the last 5 are kept)."
+        ),
+    )
+    play.add_argument(
+        "--scenario", default="default", metavar="ID", help="scenario (default: default)"
+    )
+    play.add_argument("--seed", type=int, default=None, metavar="S", help="seed (default: random)")
+    play.add_argument("--policy", default="hold", metavar="NAME", help="bot for quarters you skip")
+    play.add_argument("--code", metavar="CODE", help="play the world of a share code")
+    play.add_argument("--load", metavar="SAVE", help="continue a saved game (name or path)")
+    play.add_argument(
+        "--force", action="store_true", help="with --load: continue even if it does not replay"
+    )
+    play.add_argument("--name", metavar="NAME", help="save name (default: scenario-seed)")
+    saves_flag(play)
+    content_flag(play)
+    play.set_defaults(func=_play_command("play"))
+
+    svs = sub.add_parser("saves", help=helps["saves"], description=helps["saves"])
+    saves_flag(svs)
+    content_flag(svs)
+    svs.set_defaults(func=_play_command("saves"))
+
+    rep = sub.add_parser(
+        "replay",
+        help=helps["replay"],
+        description=(
+            "Re-simulate a save, check every quarter against the saved digests, and write "
+            "the same outputs as `frontier run`."
+        ),
+    )
+    rep.add_argument("save", metavar="SAVE", help="save name or path")
+    rep.add_argument("--to", type=int, metavar="QUARTER", help="stop after this many quarters")
+    rep.add_argument("--out", metavar="DIR", help="output folder (default: runs/<save name>)")
+    rep.add_argument(
+        "--force", action="store_true", help="continue past a quarter that does not replay"
+    )
+    saves_flag(rep)
+    content_flag(rep)
+    rep.set_defaults(func=_play_command("replay"))
+
+    shr = sub.add_parser("share", help=helps["share"], description=helps["share"])
+    shr.add_argument("save", metavar="SAVE", help="save name or path (a script works too)")
+    saves_flag(shr)
+    content_flag(shr)
+    shr.set_defaults(func=_play_command("share"))
+
     pol = sub.add_parser("policies", help=helps["policies"], description=helps["policies"])
     pol.set_defaults(func=_play_command("policies"))
 
@@ -281,8 +347,7 @@ def cmd_home(args: argparse.Namespace) -> int:
     width = max(len(name) for name, _ in COMMANDS)
     lines = [
         f"{PROG} {__version__}",
-        "The terminal UI has not landed yet. The engine is usable now from Python and",
-        "from these commands:",
+        f"Start a game with '{PROG} play' (or 'make play'). Everything else:",
         "",
         *(f"  {PROG} {name:<{width}}  {text}" for name, text in COMMANDS),
         "",

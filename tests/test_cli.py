@@ -66,10 +66,10 @@ def test_version_in_process(capsys):
     assert capsys.readouterr().out.strip() == "frontier 0.1.0"
 
 
-def test_bare_command_says_ui_not_landed_and_lists_commands():
+def test_bare_command_points_to_play_and_lists_commands():
     proc = run()
     assert proc.returncode == 0
-    assert "terminal UI has not landed" in proc.stdout
+    assert "Start a game with 'frontier play'" in proc.stdout
     assert "frontier scaling" in proc.stdout
     assert "frontier bench" in proc.stdout
 

@@ -105,6 +105,13 @@ def read_toml(path: Path, errors: list[str], max_bytes: int = MAX_BYTES) -> Toml
     except OSError as e:
         errors.append(f"{shown}:1: (file): cannot read: {e.strerror or e}")
         return TomlFile(path, shown, {}, None)
+    return parse_toml(raw, path, shown, errors, max_bytes)
+
+
+def parse_toml(
+    raw: bytes, path: Path, shown: str, errors: list[str], max_bytes: int = MAX_BYTES
+) -> TomlFile:
+    """Parse TOML bytes; problems are appended to `errors` (data is None)."""
     if len(raw) > max_bytes:
         errors.append(f"{shown}:1: (file): larger than the {max_bytes:,}-byte limit")
         return TomlFile(path, shown, {}, None)
@@ -115,6 +122,9 @@ def read_toml(path: Path, errors: list[str], max_bytes: int = MAX_BYTES) -> Toml
         return TomlFile(path, shown, {}, None)
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        errors.append(f"{shown}:1: (toml): nested too deeply to be a Frontier file")
+        return TomlFile(path, shown, {}, None)
     except tomllib.TOMLDecodeError as e:
         m = re.search(r"line (\d+)", str(e))
         line = int(m.group(1)) if m else 1

@@ -60,18 +60,47 @@ def _write(out: str | Path, files: dict[str, str]) -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .outputs import run_files
     from .runner import play_through
-    from .script import load_script
+    from .script import load_script, script_from_data
 
+    if bool(args.script) == bool(args.code):
+        raise CommandError(
+            "give a script or --code CODE (one of the two)", "see 'frontier run --help'"
+        )
     content = _content(args.content)
-    pt = load_script(args.script, content)
-    out = Path(args.out) if args.out else Path("runs") / Path(args.script).stem
+    if args.code:
+        from .share import parse_code
+
+        pt = script_from_data(parse_code(args.code), content, shown="--code")
+        stem, label = f"{pt.model.scenario}-{pt.seed}", None
+    else:
+        pt = load_script(args.script, content)
+        stem, label = Path(args.script).stem, Path(args.script).name
+    out = Path(args.out) if args.out else Path("runs") / stem
     _check_out(out)
+    save_to = _save_target(args) if args.save else None
     with _progress(f"playing {pt.scenario.id}", pt.scenario.quarters) as tick:
         game = play_through(pt, progress=lambda done, end: tick())
-    files = run_files(game, script=Path(args.script).name)
+    _finish_run(pt, game, out, label, content, save_to)
+    return 0
+
+
+def _save_target(args) -> Path:
+    from .saves import clean_name, saves_dir
+
+    return saves_dir(args.saves_dir) / f"{clean_name(args.save)}.toml"
+
+
+def _finish_run(pt, game, out: Path, label, content, save_to: Path | None = None) -> None:
+    """Write a played game's outputs (and its save) and print the result lines."""
+    from .outputs import run_files
+
+    files = run_files(game, script=label)
     _write(out, files)
+    if save_to is not None:
+        from .saves import Session
+
+        Session.from_playthrough(pt, game, content).save(save_to)
     score, met = game.score()
     last = game.records[-1].market
     print(
@@ -88,7 +117,8 @@ def run(args: argparse.Namespace) -> int:
             "would lend; the game ended there (see debrief.md)"
         )
     print(f"wrote {out}/: {', '.join(files)}")
-    return 0
+    if save_to is not None:
+        print(f"saved {save_to}")
 
 
 def _check_out(out: Path) -> None:
@@ -198,6 +228,73 @@ def compare(args: argparse.Namespace) -> int:
     else:
         print(compare_text(c), end="")
     return 0
+
+
+# ------------------------------------------------------------ saves, replay, share
+
+
+def saves(args: argparse.Namespace) -> int:
+    from .saves import list_saves, saves_dir
+
+    folder = saves_dir(args.saves_dir)
+    found = list_saves(folder, _content(args.content))
+    if not found:
+        print(
+            f"no saves in {folder}/ (play with 'frontier play', or 'frontier run SCRIPT --save NAME')"
+        )
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(title=f"saves in {folder}/")
+    for col in ("name", "scenario", "lab", "quarter", "saved (UTC)", "note"):
+        t.add_column(col)
+    for s in found:
+        q = f"{s.quarter}/{s.quarters}" if s.quarters else "?"
+        t.add_row(
+            s.name, s.scenario, s.lab, q, s.updated.replace("T", " ").rstrip("Z"), s.problem or ""
+        )
+    Console().print(t)
+    return 0
+
+
+def replay(args: argparse.Namespace) -> int:
+    from .saves import load_save, save_path, saves_dir
+
+    if args.to is not None and args.to < 1:
+        raise CommandError(f"--to {args.to}: give a quarter >= 1", "e.g. --to 20")
+    content = _content(args.content)
+    path = save_path(args.save, saves_dir(args.saves_dir))
+    out = Path(args.out) if args.out else Path("runs") / path.stem
+    _check_out(out)
+    pt, game, warnings = load_save(path, content, force=args.force, to_quarter=args.to)
+    for w in warnings:
+        print(f"frontier: warning: {w}", file=sys.stderr)
+    _finish_run(pt, game, out, path.name, content)
+    return 0
+
+
+def share(args: argparse.Namespace) -> int:
+    from .saves import read_save, save_path, saves_dir
+    from .share import make_code
+
+    content = _content(args.content)
+    path = save_path(args.save, saves_dir(args.saves_dir))
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise CommandError(
+            f"{path}: cannot read: {e.strerror or e}", "see 'frontier saves'"
+        ) from None
+    pt = read_save(raw, str(path), content, path)
+    print(make_code(pt))
+    return 0
+
+
+def play(args: argparse.Namespace) -> int:
+    from .repl import play as play_repl
+
+    return play_repl(args, _content(args.content))
 
 
 # ------------------------------------------------------------------------ policies

@@ -43,8 +43,9 @@ from game.engine.orders import MAX_PARAMS, MAX_PRICE, MAX_TOKENS, Orders, TrainO
 
 from .bots import BOTS, Bot, get_bot
 
-#: Version of the playthrough format (game/play/script.py); saves migrate from older ones.
-SCRIPT_VERSION = 1
+#: Version of the playthrough format; older files are migrated (MIGRATIONS below).
+#: 1: issue 4's playthrough. 2: adds the optional [save] table (game/play/saves.py).
+SCRIPT_VERSION = 2
 #: Largest seed: world k of a sweep plays seed + k, and seeds stay below 2**63.
 MAX_SEED = 2**62
 MAX_SCRIPT_BYTES = 5_000_000
@@ -110,6 +111,22 @@ class PlayerModel(sc.Model):
     specialization: dict[str, sc.NonNeg] = {}
 
 
+Digest = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{8,64}$")]
+Stamp = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")]
+
+
+class SaveMeta(sc.Model):
+    """The [save] table: what a save adds to a playthrough (game/play/saves.py)."""
+
+    game_version: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    content_digest: Digest
+    created: Stamp
+    updated: Stamp
+    lab: Name
+    quarter: Annotated[int, BeforeValidator(sc._integer), Field(ge=0, le=400)]
+    digests: list[Digest] = []
+
+
 class ScriptModel(sc.Model):
     format_version: sc.Int
     scenario: sc.Text
@@ -117,6 +134,7 @@ class ScriptModel(sc.Model):
     policy: str = "hold"
     player: PlayerModel = PlayerModel()
     quarters: list[QuarterModel] = []
+    save: SaveMeta | None = None
 
 
 @dataclass
@@ -150,6 +168,8 @@ def load_script(path: str | Path, content: Content) -> Playthrough:
     """Read and check a playthrough script. Raises ScriptError with every problem."""
     errors: list[str] = []
     f = read_toml(Path(path), errors, max_bytes=MAX_SCRIPT_BYTES)
+    if isinstance(f.data, dict):
+        f.data = migrate(f.data)
     model = validate_toml(ScriptModel, f, errors, version=SCRIPT_VERSION, doc=DOC)
     if model is None:
         raise ScriptError(errors + _raw_checks(f, content, errors))
@@ -161,11 +181,34 @@ def script_from_data(
 ) -> Playthrough:
     """A playthrough from a dict shaped like the TOML (for code and share codes)."""
     errors: list[str] = []
-    f = TomlFile(Path(shown), shown, {}, data)
+    f = TomlFile(Path(shown), shown, {}, migrate(dict(data)))
     model = validate_toml(ScriptModel, f, errors, version=SCRIPT_VERSION, doc=DOC)
     if model is None:
         raise ScriptError(errors + _raw_checks(f, content, errors))
     return check_script(model, f, content)
+
+
+def migrate(data: dict[str, Any]) -> dict[str, Any]:
+    """Bring an older playthrough or save up to SCRIPT_VERSION, one version at a time."""
+    ver = data.get("format_version")
+    if not isinstance(ver, int) or isinstance(ver, bool):
+        return data  # validation reports it
+    while ver < SCRIPT_VERSION and ver in MIGRATIONS:
+        data = MIGRATIONS[ver](data)
+        ver = data["format_version"]
+    return data
+
+
+def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 (the first playthrough format) had no [save] table; 2 may have one.
+
+    Nothing else changed, so a version-1 file reads as a version-2 script. (A [save]
+    table in a version-1 file is refused by saves.read_save before migrating.)
+    """
+    return {**data, "format_version": 2}
+
+
+MIGRATIONS = {1: _v1_to_v2}
 
 
 #: Where the format is documented (named in "unknown key" errors).
