@@ -64,8 +64,10 @@ class QuarterRecord:
 def state_digest(st, world: int = 0) -> str:
     """A short fingerprint of world `world` of a state: equal states, equal digests.
 
-    Hashes every field of the engine state (arrays by dtype, shape and bytes) in
-    field order, so any difference in any number shows.
+    Hashes every field of the engine state in field order. Floats are hashed at
+    single precision (about 7 significant digits): any real difference shows, while
+    last-bit differences between CPUs' vectorized math (numpy's exp and log differ in
+    the final bit across instruction sets) do not make a save fail on another machine.
     """
     import dataclasses
     import hashlib
@@ -76,6 +78,8 @@ def state_digest(st, world: int = 0) -> str:
         h.update(f.name.encode())
         if isinstance(v, np.ndarray):
             a = v[world] if v.ndim and v.shape[0] == st.worlds and f.name != "human" else v
+            if a.dtype.kind == "f":
+                a = a.astype(np.float32)
             a = np.ascontiguousarray(a)
             h.update(str((a.dtype.str, a.shape)).encode())
             h.update(a.tobytes())
