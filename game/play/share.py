@@ -1,7 +1,7 @@
 """Share codes: a short, typeable code for one world (scenario, seed and options).
 
-    FR1.default.7.balanced.-.3c9e
-    FR1.solar.12.niche.3_0_0_1_0_0.a41f
+    FR1.default.7.balanced.-.910f
+    FR1.solar.12.niche.3_0_0_1_0_0.1e5c
 
 Fields: format tag, scenario id, seed, policy, the player's specialization (weights
 in segment order, '-' for the scenario's own) and a 4-hex checksum that catches a
