@@ -18,6 +18,7 @@ import sys
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from game.engine import SEGMENTS
@@ -142,7 +143,7 @@ def status(con: Console, game: Game) -> None:
     if g.records:
         for e in g.records[-1].events:
             if e.lab == 0 or e.kind in ("event", "bankrupt", "entered", "stall"):
-                con.print(f"  · {e.text}")
+                con.print(f"  · {escape(e.text)}")
 
 
 def play(args, content) -> int:
@@ -152,7 +153,7 @@ def play(args, content) -> int:
         path = save_path(args.load, folder)
         pt, game, warnings = load_save(path, content, force=args.force)
         for w in warnings:
-            con.print(f"[yellow]warning:[/] {w}")
+            con.print(f"[yellow]warning:[/] {escape(w)}")
         name = args.name or path.stem.split(".autosave-q")[0]
     else:
         if args.code:
@@ -189,13 +190,17 @@ def play(args, content) -> int:
                 if cmd in ("quit", "exit", "q"):
                     raise Quit
                 if cmd == "help":
-                    con.print(HELP)
+                    con.print(HELP, markup=False)
                 elif cmd == "status":
                     status(con, game)
                 elif cmd == "products":
                     con.print(", ".join(game.world.tables.prod_ids))
                 elif cmd == "show":
-                    con.print(pending or "no orders yet: the policy would play this quarter")
+                    con.print(
+                        escape(str(pending))
+                        if pending
+                        else "no orders yet: the policy would play this quarter"
+                    )
                 elif cmd == "clear":
                     pending = {}
                 elif cmd == "save":
@@ -210,7 +215,7 @@ def play(args, content) -> int:
                         try:
                             parse_order(w, pending)
                         except ValueError as e:
-                            con.print(f"[red]{e}[/]")
+                            con.print(f"[red]{escape(str(e))}[/]")
     except Quit:
         pass
     path = session.save(folder / f"{name}.toml")
@@ -244,14 +249,14 @@ def _play_quarter(con: Console, game: Game, pending: dict) -> bool:
         game.play(orders)
     except OrderError as e:
         for r in e.reasons:
-            con.print(f"[red]refused:[/] {r}")
+            con.print(f"[red]refused:[/] {escape(r)}")
         con.print("nothing was played; change the orders (clear) and type end again")
         return False
     except ValueError as e:  # pydantic's ValidationError is a ValueError
         errs = getattr(e, "errors", None)
         for item in errs() if callable(errs) else []:
             loc = ".".join(str(x) for x in item["loc"])
-            con.print(f"[red]refused:[/] {loc}: {item['msg']}")
+            con.print(f"[red]refused:[/] {escape(loc)}: {escape(item['msg'])}")
         return False
     return True
 
