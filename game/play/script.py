@@ -182,10 +182,13 @@ def script_from_data(
     """A playthrough from a dict shaped like the TOML (for code and share codes)."""
     errors: list[str] = []
     f = TomlFile(Path(shown), shown, {}, migrate(dict(data)))
-    model = validate_toml(ScriptModel, f, errors, version=SCRIPT_VERSION, doc=DOC)
-    if model is None:
-        raise ScriptError(errors + _raw_checks(f, content, errors))
-    return check_script(model, f, content)
+    try:
+        model = validate_toml(ScriptModel, f, errors, version=SCRIPT_VERSION, doc=DOC)
+        if model is None:
+            raise ScriptError(errors + _raw_checks(f, content, errors))
+        return check_script(model, f, content)
+    except ScriptError as e:  # no file, so no line numbers: "frontier play: seed: ..."
+        raise ScriptError([x.replace(f"{shown}:1: ", f"{shown}: ", 1) for x in e.errors]) from None
 
 
 def migrate(data: dict[str, Any]) -> dict[str, Any]:
