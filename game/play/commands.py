@@ -287,7 +287,7 @@ def share(args: argparse.Namespace) -> int:
             f"{path}: cannot read: {e.strerror or e}", "see 'frontier saves'"
         ) from None
     pt = read_save(raw, str(path), content, path)
-    print(make_code(pt))
+    print(make_code(pt, content))
     return 0
 
 

@@ -220,8 +220,9 @@ def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
 
-def debrief_md(game: Game, script: str | None = None) -> str:
-    s = summary(game, script)
+def debrief_md(game: Game, script: str | None = None, s: dict | None = None) -> str:
+    """The debrief; `s` is the game's summary if already computed (run_files)."""
+    s = s or summary(game, script)
     sc = game.scenario
     name = game.names[PLAYER]
     out: list[str] = []
@@ -442,10 +443,11 @@ def write_folder(out: str | Path, files: dict[str, str]) -> Path:
 
 def run_files(game: Game, script: str | None = None) -> dict[str, str]:
     """The three outputs of `frontier run`, as text."""
+    s = summary(game, script)
     return {
-        "summary.json": json.dumps(summary(game, script), indent=2) + "\n",
+        "summary.json": json.dumps(s, indent=2) + "\n",
         "quarters.csv": quarters_csv(game),
-        "debrief.md": debrief_md(game, script),
+        "debrief.md": debrief_md(game, script, s),
     }
 
 

@@ -8,6 +8,7 @@ engine's events with their causes.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -370,20 +371,7 @@ def play_through(
     return game
 
 
-_FIELDS = (
-    "lease",
-    "buy",
-    "train",
-    "train_share",
-    "research",
-    "build",
-    "prices",
-    "distill",
-    "release_open",
-    "raise_funds",
-    "borrow",
-    "repay",
-)
+_FIELDS = frozenset(f.name for f in dataclasses.fields(Orders))
 
 
 def _order_error(pt: Playthrough, t: int, reason: str) -> str:

@@ -172,6 +172,7 @@ class Session:
     header: dict[str, Any]  # scenario, seed, policy, player: as in the script
     content: Content
     created: str | None = None
+    _content_digest: str | None = None  # read once: the folder does not change mid-game
 
     @classmethod
     def from_playthrough(cls, pt: Playthrough, game: Game, content: Content) -> Session:
@@ -191,7 +192,7 @@ class Session:
         out: dict[str, Any] = {"format_version": SCRIPT_VERSION, **self.header}
         out["save"] = {
             "game_version": __version__,
-            "content_digest": content_digest(self.content),
+            "content_digest": self._digest(),
             "created": self.created or now,
             "updated": now,
             "lab": g.names[0],
@@ -202,9 +203,15 @@ class Session:
             out["quarters"] = quarters
         return out
 
+    def _digest(self) -> str:
+        if self._content_digest is None:
+            self._content_digest = content_digest(self.content)
+        return self._content_digest
+
     def save(self, path: Path) -> Path:
         """Write the save atomically to `path` (its folder is created if needed)."""
-        data = tomli_w.dumps(self.data()).encode("utf-8")
+        record = self.data()
+        data = tomli_w.dumps(record).encode("utf-8")
         if len(data) > MAX_SCRIPT_BYTES:
             raise SaveError([f"{path}: the save would exceed {MAX_SCRIPT_BYTES:,} bytes"])
         try:
@@ -213,7 +220,7 @@ class Session:
         except OSError as e:
             raise SaveError([f"{path}: cannot write the save: {e.strerror or e}"]) from None
         if self.created is None:
-            self.created = self.data()["save"]["created"]
+            self.created = record["save"]["created"]
         return path
 
     def autosave(self, folder: Path, name: str) -> Path:

@@ -33,10 +33,10 @@ def _num(v: float) -> str:
     return f"{v:g}"
 
 
-def make_code(pt: Playthrough) -> str:
+def make_code(pt: Playthrough, content) -> str:
     """The share code of a playthrough's world (its orders are not part of it)."""
     m = pt.model
-    if m.scenario not in _ids(pt):
+    if m.scenario not in content.scenarios:
         raise CodeError(
             [
                 f"{pt.shown}: scenario {m.scenario!r} is a file, not a scenario id; share codes "
@@ -47,12 +47,6 @@ def make_code(pt: Playthrough) -> str:
     spec_s = "_".join(_num(spec.get(s, 0.0)) for s in SEGMENTS) if spec else "-"
     body = ".".join((TAG, m.scenario, str(m.seed), m.policy, spec_s))
     return f"{body}.{_check(body)}"
-
-
-def _ids(pt: Playthrough) -> set[str]:
-    from game.content import default_content_dir, load_content
-
-    return set(load_content(default_content_dir()).scenarios) | {pt.scenario_model.id}
 
 
 def parse_code(code: str) -> dict[str, Any]:

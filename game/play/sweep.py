@@ -32,6 +32,18 @@ CHUNK = 5_000
 MAX_WORLDS = 1_000_000
 
 
+#: What a sweep keeps of each world (SweepResult's arrays; worlds.csv's columns).
+MEASURES = (
+    "verdict",
+    "hhi",
+    "lerner",
+    "player_profit",
+    "player_alive",
+    "player_share",
+    "labs_alive",
+)
+
+
 class SetError(ValueError):
     """A bad `--set key=value` (the message names it and how to fix it)."""
 
@@ -118,18 +130,7 @@ def run_sweep(
     bot = get_bot(policy)
     sc = bot.seat(apply_sets(scenario, overrides or {}), PLAYER)
     decide = bot.decide_for((PLAYER,))
-    parts: dict[str, list[np.ndarray]] = {
-        k: []
-        for k in (
-            "verdict",
-            "hhi",
-            "lerner",
-            "player_profit",
-            "player_alive",
-            "player_share",
-            "labs_alive",
-        )
-    }
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in MEASURES}
     for start in range(0, worlds, chunk):
         n = min(chunk, worlds - start)
         # Every world plays to the end, even where the seat went bankrupt: the market's
@@ -191,17 +192,7 @@ def sweep_json(res: SweepResult) -> dict:
     }
 
 
-WORLD_COLUMNS = (
-    "world",
-    "seed",
-    "verdict",
-    "hhi",
-    "lerner",
-    "player_profit",
-    "player_alive",
-    "player_share",
-    "labs_alive",
-)
+WORLD_COLUMNS = ("world", "seed", *MEASURES)
 
 
 def worlds_csv(res: SweepResult) -> str:

@@ -36,7 +36,8 @@ def runs(tmp_path_factory):
 def test_collect_writes_csv_and_debrief(runs, capsys):
     files = [str(runs / "runs" / who / "summary.json") for who in STUDENTS]
     code, out, err = cli(capsys, "class", "collect", *files, "--out", str(runs / "class"))
-    assert code == 0, err and "collected 3 runs" in out
+    assert code == 0, err
+    assert "collected 3 runs" in out
     assert sorted(tree(runs / "class")) == ["class.csv", "class.md"]
     rows = list(csv.DictReader(io.StringIO((runs / "class" / "class.csv").read_text())))
     assert tuple(rows[0]) == CLASS_COLUMNS
