@@ -22,7 +22,7 @@ SHARE_MOVE = 0.02  # a share move worth explaining, in points of the segment's b
 class Event:
     quarter: int
     world: int
-    kind: str  # event, shipped, stall, bankrupt, entered, released, share_up, share_down
+    kind: str  # event, shipped, stall, displaced, bankrupt, entered, released, share_up/down
     text: str
     lab: int | None = None
     segment: str | None = None
@@ -69,6 +69,23 @@ def explain(tb: Tables, old: State, new: State, m: dict, labs=None) -> list[Even
             out.append(
                 Event(
                     q, w, "released", f"{names[i]} released its model's weights openly", lab=int(i)
+                )
+            )
+        # A lab whose own model fell below the open-weight offer serves the open one
+        # (sim.py: open weights are a floor). Said once, the quarter it happens.
+        newly = m["rebased"][w] & (old.cap[w, :, 0] > old.open_q_prev[w] + 1e-9)
+        for i in np.flatnonzero(newly):
+            out.append(
+                Event(
+                    q,
+                    w,
+                    "displaced",
+                    f"{names[i]}'s own model (capability {old.cap[w, i, 0]:.2f}) fell behind the "
+                    f"open-weight model ({m['open_capability'][w]:.2f}): it now serves the open "
+                    "model, like any host, so its lead is gone and price competition decides "
+                    "its share",
+                    lab=int(i),
+                    causes=("the open-weight frontier caught up", "no newer model of its own"),
                 )
             )
         for i in np.flatnonzero(m["bankrupt"][w]):

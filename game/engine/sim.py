@@ -367,6 +367,27 @@ def algo_multiplier(tb: Tables, t: int) -> float:
     return 2.0 ** (3.0 * t / tb.scenario.params.algo_halving_months)
 
 
+def run_capability(tb: Tables, t: int, params, tokens, data_stock, synthetic_spend):
+    """Capability of a run that finishes in quarter t, before any scaling stall.
+
+    Repeated data (tokens beyond the data stock, which synthetic-data research
+    enlarges) is worth less; algorithmic progress to quarter t multiplies the
+    effective parameters and tokens. Returns (capability, effective tokens, stock).
+    """
+    p = tb.scenario.params
+    syn = research_level(synthetic_spend, p.synthetic_unit)
+    stock = data_stock * (1.0 + p.synthetic_gain * syn)
+    d_eff = scaling.effective_tokens(tokens, stock)
+    algo = algo_multiplier(tb, t)
+    law = tb.law
+    raw = scaling.capability(
+        np.maximum(params, 1.0) * algo**law.a,
+        np.maximum(d_eff, 1.0) * algo**law.b,
+        law,
+    )
+    return raw, d_eff, stock
+
+
 _LOGN = np.linspace(6.0, 16.0, 401)
 
 
@@ -830,15 +851,13 @@ def step(
     at = np.flatnonzero(finished)
     w_at = at // L
     # Capability of finished runs: repeated data, synthetic data, algorithmic progress.
-    syn = research_level(_rows(st.research, at)[:, RESEARCH.index("synthetic")], p.synthetic_unit)
-    stock = st.data_stock[w_at] * (1.0 + p.synthetic_gain * syn)
-    d_eff = scaling.effective_tokens(_rows(ns.run_d, at), stock)
-    algo = algo_multiplier(tb, t)
-    law = tb.law
-    raw = scaling.capability(
-        np.maximum(_rows(ns.run_n, at), 1.0) * algo**law.a,
-        np.maximum(d_eff, 1.0) * algo**law.b,
-        law,
+    raw, _, _ = run_capability(
+        tb,
+        t,
+        _rows(ns.run_n, at),
+        _rows(ns.run_d, at),
+        st.data_stock[w_at],
+        _rows(st.research, at)[:, RESEARCH.index("synthetic")],
     )
     capped = scaling.stalled_capability(raw, st.stall[w_at], st.holds[w_at], p.stall_softness)
     ns.run_cap = _put(st.run_cap, at, capped)

@@ -21,6 +21,7 @@ README ("Playthrough scripts") and examples/ document the fields.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -39,7 +40,7 @@ from game.content.loader import (
     validate_toml,
 )
 from game.engine import scenario as eng
-from game.engine.orders import MAX_PARAMS, MAX_PRICE, MAX_TOKENS, Orders, TrainOrder
+from game.engine.orders import FIELDS, Orders, TrainOrder
 
 from .bots import BOTS, Bot, get_bot
 
@@ -50,7 +51,6 @@ SCRIPT_VERSION = 2
 MAX_SEED = 2**62
 MAX_SCRIPT_BYTES = 5_000_000
 
-Money = Annotated[float, BeforeValidator(sc._number), Field(ge=0, le=1e7)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[^\x00-\x1f]+$")]
 
 
@@ -61,29 +61,49 @@ class ScriptError(ContentError):
     outcome = "nothing was run or written"
 
 
+def spec_type(name: str) -> Any:
+    """The pydantic type of one order field, from the order specification.
+
+    Numbers must be finite and within the field's bounds; amounts tables map keys
+    (checked against the field's keys in check_script, for the error's line) to such
+    numbers.
+    """
+    f = FIELDS[name]
+    if f.kind == "integer":
+        return Annotated[int, BeforeValidator(sc._integer), Field(ge=int(f.lo), le=int(f.hi))]
+    if f.kind == "flag":
+        return StrictBool
+    if f.kind == "ids":
+        return list[str]
+    hi = None if math.isinf(f.hi) else f.hi
+    bounds = {"gt": f.lo} if f.lo_open else {"ge": f.lo}
+    num = Annotated[float, BeforeValidator(sc._number), Field(le=hi, allow_inf_nan=False, **bounds)]
+    return dict[str, num] if f.kind == "amounts" else num
+
+
 class TrainModel(sc.Model):
-    params: Annotated[float, BeforeValidator(sc._number), Field(ge=1e6, le=MAX_PARAMS)]
-    tokens: Annotated[float, BeforeValidator(sc._number), Field(ge=1e6, le=MAX_TOKENS)]
-    quarters: Annotated[int, BeforeValidator(sc._integer), Field(ge=1, le=12)] = 2
-    mix: dict[str, sc.NonNeg] = {}
+    params: spec_type("train.params")
+    tokens: spec_type("train.tokens")
+    quarters: spec_type("train.quarters") = 2
+    mix: spec_type("train.mix") = {}
 
 
 class QuarterModel(sc.Model):
-    """One quarter's orders. Omitted fields: see game.engine.Orders."""
+    """One quarter's orders (the fields of ORDER_FIELDS). Omitted fields: see Orders."""
 
     quarter: Annotated[int, BeforeValidator(sc._integer), Field(ge=1)]
-    lease: Money | None = None
-    buy: Money = 0.0
+    lease: spec_type("lease") | None = None
+    buy: spec_type("buy") = 0.0
     train: TrainModel | None = None
-    train_share: sc.Share | None = None
-    research: dict[str, Money] = {}
-    build: list[str] = []
-    prices: dict[str, Annotated[float, BeforeValidator(sc._number), Field(gt=0, le=MAX_PRICE)]] = {}
-    distill: StrictBool = False
-    release_open: StrictBool = False
-    raise_funds: Money = 0.0
-    borrow: Money = 0.0
-    repay: Money = 0.0
+    train_share: spec_type("train_share") | None = None
+    research: spec_type("research") = {}
+    build: spec_type("build") = []
+    prices: spec_type("prices") = {}
+    distill: spec_type("distill") = False
+    release_open: spec_type("release_open") = False
+    raise_funds: spec_type("raise_funds") = 0.0
+    borrow: spec_type("borrow") = 0.0
+    repay: spec_type("repay") = 0.0
     note: str | None = None  # the player's reason, quoted in the debrief
 
     def orders(self) -> Orders:

@@ -1,0 +1,341 @@
+"""Build the session's views (game/play/views.py) from the game's state and records.
+
+Everything a screen shows is computed here, once, from the engine's state, its
+reports and the game's records: the front-ends only lay it out.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from game.engine import SEGMENTS, TIERS, scaling
+from game.engine.metrics import VERDICTS
+from game.engine.scenario import RESEARCH, SEGMENT_NAMES
+from game.engine.state import FLOW_NAMES
+
+from . import views as v
+from .outputs import VERDICT_MEANING
+from .script import PLAYER
+
+#: Costs shown line by line, as the engine's cash-flow names ($B out this quarter).
+COST_LINES = {
+    "lease": "GPU lease",
+    "purchase": "GPU purchases",
+    "staff": "staff",
+    "research": "research",
+    "product_build": "product builds",
+    "product_upkeep": "product upkeep",
+    "distill": "distillation",
+    "interest": "interest",
+}
+
+
+def money(x: float) -> str:
+    """$B as text: '$1.2B', '-$0.35B', '$12B'."""
+    sign = "-" if x < 0 else ""
+    a = abs(x)
+    if a >= 100:
+        return f"{sign}${a:,.0f}B"
+    if a >= 10:
+        return f"{sign}${a:.1f}B"
+    return f"{sign}${a:.2f}B"
+
+
+def signed_money(x: float) -> str:
+    return ("+" if x >= 0 else "") + money(x)
+
+
+def build_view(s) -> v.QuarterView:
+    g = s.game
+    w = g.world
+    st, tb = w.state, w.tables
+    me = PLAYER
+    sc = g.scenario
+    cx = w.context()
+    recs = g.records
+    last = w.reports[-1] if w.reports else None
+
+    # --- the lab
+    flows = dict(zip(FLOW_NAMES, last.flows[0, me], strict=True)) if last else {}
+    rq = recs[-1].labs[me] if recs else None
+    prev = recs[-2].labs[me] if len(recs) >= 2 else None
+    revenue = rq.revenue if rq else 0.0
+    costs = rq.costs if rq else 0.0
+    profit = rq.op_profit if rq else 0.0
+    cash = float(st.cash[0, me])
+    burn = 0.0
+    if flows:
+        net = sum(flows.values()) - flows["funding"] - flows["borrow"] - flows["repay"]
+        burn = -net if net < 0 else 0.0
+    runway = cash / burn if burn > 1e-9 else None
+    models = []
+    rebased = bool(last.metrics["rebased"][0, me]) if last else False
+    for k, tier in enumerate(TIERS):
+        if not st.has[0, me, k]:
+            continue
+        cap = float(st.cap[0, me, k])
+        price = float(st.prices[0, me, k])
+        cost = float(cx.serve_cost[0, me, k])
+        models.append(
+            v.ModelView(
+                tier,
+                float(st.n[0, me, k]),
+                cap,
+                scaling.level_name(cap),
+                price,
+                cost,
+                (price - cost) / price if price > 0 else 0.0,
+                rebased and k == 0,
+            )
+        )
+    training = None
+    if st.run_on[0, me] or st.run_wait[0, me] >= 0:
+        training = v.TrainingView(
+            float(st.run_n[0, me]),
+            float(st.run_d[0, me]),
+            float(min(st.run_done[0, me] / max(st.run_need[0, me], 1.0), 1.0)),
+            int(max(st.run_wait[0, me], 0)),
+            int(st.run_left[0, me]),
+        )
+    shares = []
+    for seg in SEGMENTS:
+        now = rq.share[seg] if rq else 0.0
+        before = prev.share[seg] if prev else now
+        shares.append(v.ShareView(seg, SEGMENT_NAMES[seg], now, now - before))
+    rev_share = g.revenue_share()
+    p = sc.params
+    lab = v.LabView(
+        name=g.names[me],
+        alive=bool(st.alive[0, me]),
+        cash=cash,
+        debt=float(st.debt[0, me]),
+        runway=runway,
+        revenue=revenue,
+        costs=costs,
+        profit=profit,
+        revenue_change=(revenue - prev.revenue) if prev else None,
+        profit_change=(profit - prev.op_profit) if prev else None,
+        valuation=float(cx.valuation[0, me]),
+        gpus_owned=float(st.gpus[0, me]),
+        gpus_leased=float(st.lease[0, me]),
+        served=float(last.metrics["served"][0, me]) if last else 1.0,
+        models=tuple(models),
+        training=training,
+        products=tuple(q for j, q in enumerate(tb.prod_ids) if st.built[0, me, j]),
+        building=tuple(
+            (q, int(st.build_left[0, me, j]))
+            for j, q in enumerate(tb.prod_ids)
+            if st.build_left[0, me, j] > 0
+        ),
+        shares=tuple(shares),
+        revenue_share=float(rev_share[me]),
+        costs_detail=tuple(
+            v.CostLine(label, float(-flows[k]))
+            for k, label in COST_LINES.items()
+            if flows and abs(flows[k]) > 1e-6
+        ),
+        research_levels=tuple(
+            (r, float(np.log2(1 + st.research[0, me, i] / getattr(p, f"{r}_unit"))))
+            for i, r in enumerate(RESEARCH)
+        ),
+    )
+
+    # --- rivals
+    rivals = []
+    for i in range(tb.n_labs):
+        if i == me or not st.exists[0, i]:
+            continue
+        has = st.has[0, i]
+        cap = float(st.cap[0, i][has].max()) if has.any() else 0.0
+        rivals.append(
+            v.RivalView(
+                g.names[i],
+                tb.arch_ids[st.arch[0, i]],
+                bool(st.alive[0, i]),
+                cap,
+                scaling.level_name(cap) if cap > 0 else "none",
+                float(st.prices[0, i, 0]),
+                float(rev_share[i]),
+                float(st.cash[0, i]),
+            )
+        )
+    rivals.sort(key=lambda r: (-r.alive, -r.revenue_share))
+
+    # --- market
+    market = _market(g, last)
+
+    # --- goals, news, history
+    values = g.goal_values()
+    score, met = g.score()
+    goals = tuple(
+        v.GoalView(x.id, x.text, f"{x.op} {x.value:g}", float(values[x.id]), x.id in met)
+        for x in g.goals
+    )
+    news = tuple(_news(g, recs[-1])) if recs else ()
+    h = w.history()
+    if h:
+        rev = h["revenue"][:, 0]
+        tot = rev.sum(-1) + h["fringe_revenue"][:, 0]
+        share = np.where(tot > 0, rev[:, me] / np.maximum(tot, 1e-12), 0.0)
+        hist = v.HistoryView(
+            tuple(float(x) for x in h["cash"][:, 0, me]),
+            tuple(float(x) for x in share),
+            tuple(float(x) for x in h["hhi"][:, 0]),
+        )
+    else:
+        hist = v.HistoryView((), (), ())
+    sd = s.standing
+    standing = v.StandingView(
+        lease=float(sd["lease"]),
+        prices=tuple(sorted(sd["prices"].items(), key=lambda kv: TIERS.index(kv[0]))),
+        research=tuple((r, float(sd["research"].get(r, 0.0))) for r in RESEARCH),
+        train_share=sd["train_share"],
+        mix=tuple((seg, float(sd["mix"][seg])) for seg in SEGMENTS if seg in sd["mix"]),
+    )
+    return v.QuarterView(
+        scenario=sc.id,
+        title=sc.title,
+        quarter=min(g.quarter + 1, sc.quarters),
+        quarters=sc.quarters,
+        date=s.date(min(g.quarter, sc.quarters - 1)),
+        done=g.done,
+        lab=lab,
+        market=market,
+        rivals=tuple(rivals),
+        goals=goals,
+        score=score,
+        news=news,
+        history=hist,
+        standing=standing,
+    )
+
+
+def _market(g, last) -> v.MarketView:
+    st = g.world.state
+    if last is None:
+        return v.MarketView(
+            None,
+            None,
+            None,
+            None,
+            None,
+            "",
+            "the first quarter has not been played yet",
+            None,
+            "",
+            float(st.open_q_prev[0]),
+            None,
+            None,
+            int(st.alive[0].sum()),
+            None,
+        )
+    m = last.metrics
+    h = g.world.history()
+    verdict = VERDICTS[int(m["verdict"][0])]
+    hhi = float(m["hhi"][0])
+    trend = f"{verdict} so far"
+    if len(h["hhi"]) >= 5:
+        year_ago = float(h["hhi"][-5, 0])
+        d = hhi - year_ago
+        was = VERDICTS[int(h["verdict"][-5, 0])]
+        word = "rising" if d > 250 else "falling" if d < -250 else "steady"
+        trend = f"{verdict} so far; HHI {word} ({d:+,.0f} over the year)"
+        if was != verdict:
+            trend += f"; a year ago it was {was}"
+    front = float(m["frontier"][0])
+    return v.MarketView(
+        hhi=hhi,
+        cr4=float(m["cr4"][0]),
+        lerner=float(m["lerner"][0]),
+        constant_cap_price=float(m["constant_cap_price"][0]),
+        verdict=verdict,
+        verdict_meaning=VERDICT_MEANING[verdict],
+        trend=trend,
+        frontier=front,
+        frontier_level=scaling.level_name(front),
+        open_capability=float(m["open_capability"][0]),
+        open_price=float(m["open_price"][0]),
+        gpu_hour=float(m["compute_price"][0]),
+        labs_alive=int(m["labs_alive"][0]),
+        open_token_share=float(m["open_token_share"][0]),
+    )
+
+
+#: Market events everyone hears about (the player's own share moves are added).
+PUBLIC = ("event", "bankrupt", "entered", "stall", "released", "shipped", "displaced")
+
+
+def _news(g, rec) -> list[v.NewsItem]:
+    out = []
+    for e in rec.events:
+        mine = e.lab == PLAYER
+        if mine or e.kind in PUBLIC:
+            out.append(v.NewsItem(e.kind, e.text, tuple(e.causes), mine))
+    out.sort(key=lambda n: (not n.mine, n.kind.startswith("share")))
+    return out
+
+
+def build_report(s, before: v.QuarterView, notices, saved, error) -> v.QuarterReport:
+    g = s.game
+    rec = g.records[-1]
+    after = s.view()
+    a, b = after.lab, before.lab
+    t = rec.quarter
+    date = s.date(t)
+    lines = []
+    if not a.alive:
+        head = f"{date}: {a.name} went bankrupt: its cash ran out and lenders gave no more."
+    else:
+        verb = "made" if a.profit >= 0 else "lost"
+        head = (
+            f"{date}: {a.name} {verb} {money(abs(a.profit))} on {money(a.revenue)} of revenue; "
+            f"cash {money(a.cash)}"
+            + (f", about {a.runway:.0f} quarters of runway" if a.runway is not None else "")
+            + "."
+        )
+    m, mb = after.market, before.market
+
+    def ch(x, y, fmt):
+        return "" if y is None or x is None else fmt(x - y)
+
+    numbers = (
+        v.KeyNumber(
+            "revenue",
+            money(a.revenue),
+            ch(a.revenue, b.revenue if g.quarter > 1 else None, signed_money),
+        ),
+        v.KeyNumber(
+            "costs", money(a.costs), ch(a.costs, b.costs if g.quarter > 1 else None, signed_money)
+        ),
+        v.KeyNumber(
+            "operating profit",
+            money(a.profit),
+            ch(a.profit, b.profit if g.quarter > 1 else None, signed_money),
+        ),
+        v.KeyNumber("cash", money(a.cash), signed_money(a.cash - b.cash)),
+        v.KeyNumber(
+            "share of model revenue",
+            f"{a.revenue_share:.1%}",
+            f"{(a.revenue_share - b.revenue_share) * 100:+.1f} pts" if g.quarter > 1 else "",
+        ),
+        v.KeyNumber("HHI", f"{m.hhi:,.0f}", ch(m.hhi, mb.hhi, lambda d: f"{d:+,.0f}")),
+        v.KeyNumber(
+            "verdict",
+            m.verdict or "",
+            "" if mb.verdict in (None, m.verdict) else f"was {mb.verdict}",
+        ),
+    )
+    for a_ in rec.actions:
+        lines.append(a_.text)
+    return v.QuarterReport(
+        quarter=t + 1,
+        date=date,
+        headline=head,
+        numbers=numbers,
+        actions=tuple(lines),
+        news=after.news,
+        notices=tuple(notices),
+        done=g.done,
+        autosave=saved,
+        autosave_error=error,
+    )

@@ -1,0 +1,762 @@
+"""The game service: one game being played, for any front-end.
+
+    from game.play import GameSession
+    s = GameSession.new(content, scenario="default", seed=7, lab_name="Ada Labs")
+    s.view()                      # QuarterView: lab, market, rivals, goals, news
+    s.set("prices.frontier", 6)   # the draft of this quarter's orders
+    s.check()                     # [Refusal(field, reason)], nothing stepped
+    s.preview()                   # the engine's next quarter on a copy of the world
+    report = s.end_quarter()      # play it; autosaves; QuarterReport in plain words
+    s.save("my-game")
+
+Orders are the playthrough fields (game/engine/orders.py ORDER_FIELDS). The draft
+holds this quarter's changes; **standing orders** (lease, prices, research, the
+training share and the specialization mix) carry over from quarter to quarter until
+the player changes them, so ending a quarter without touching anything keeps the lab
+running as it was. When the cash no longer covers the standing lease and research,
+they are trimmed to what the lab can pay (research first) and the report says so.
+
+This module imports no terminal library: the Textual app, the line REPL, the tests
+and FrontierEnv all drive it.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import secrets
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pydantic import ValidationError
+
+from game.content.loader import Content
+from game.engine import SEGMENTS, TIERS, scaling
+from game.engine.orders import FIELDS, ORDER_FIELDS, OrderError, Orders
+from game.engine.scenario import RESEARCH, SEGMENT_NAMES
+from game.engine.sim import run_capability
+from game.engine.sim import step as engine_step
+from game.engine.state import FLOW_NAMES
+
+from . import views as v
+from .outputs import date_label, debrief_md, run_files, summary
+from .runner import Game, play_through
+from .saves import SaveError, Session, clean_name, load_save, save_path, saves_dir
+from .script import PLAYER, SCRIPT_VERSION, Playthrough, QuarterModel, script_from_data
+
+#: Share of cash the standing orders may commit, leaving room for staff and upkeep.
+CASH_MARGIN = 0.9
+
+#: The draft's keys: the top-level order fields, plus `mix` (train.mix, standing).
+DRAFT_KEYS = (*dict.fromkeys(f.name.split(".")[0] for f in ORDER_FIELDS), "mix")
+
+
+
+class DraftError(ValueError):
+    """A value that cannot go into the draft; `field` names the order field."""
+
+    def __init__(self, field: str, reason: str):
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{field}: {reason}")
+
+
+class GameSession:
+    """One game: the world, the player's draft and standing orders, and its saves."""
+
+    def __init__(
+        self,
+        pt: Playthrough,
+        game: Game,
+        content: Content,
+        save_name: str,
+        folder: Path,
+        warnings: list[str] | None = None,
+    ):
+        self.pt = pt
+        self.game = game
+        self.content = content
+        self.save_name = clean_name(save_name)
+        self.folder = Path(folder)
+        self.warnings = list(warnings or [])
+        self._saver = Session.from_playthrough(pt, game, content)
+        self.draft: dict[str, Any] = {}
+        self.standing = self._standing_from_records()
+        self.last_report: v.QuarterReport | None = None
+
+    # ------------------------------------------------------------------ creating
+    @classmethod
+    def new(
+        cls,
+        content: Content,
+        scenario: str = "default",
+        seed: int | None = None,
+        lab_name: str | None = None,
+        specialization: dict[str, float] | None = None,
+        policy: str = "hold",
+        save_name: str | None = None,
+        folder: str | Path | None = None,
+        shown: str = "new game",
+    ) -> GameSession:
+        """A new game. Bad input raises ScriptError with every problem."""
+        seed = secrets.randbelow(1_000_000) if seed is None else seed
+        data: dict[str, Any] = {
+            "format_version": SCRIPT_VERSION,
+            "scenario": scenario,
+            "seed": seed,
+            "policy": policy,
+        }
+        player = {}
+        if lab_name:
+            player["name"] = lab_name
+        if specialization:
+            player["specialization"] = dict(specialization)
+        if player:
+            data["player"] = player
+        return cls._start(content, data, save_name, folder, shown)
+
+    @classmethod
+    def from_code(
+        cls,
+        content: Content,
+        code: str,
+        lab_name: str | None = None,
+        save_name: str | None = None,
+        folder: str | Path | None = None,
+    ) -> GameSession:
+        """A new game in the world of a share code (CodeError if it is damaged)."""
+        from .share import parse_code
+
+        data = parse_code(code)
+        if lab_name:
+            data.setdefault("player", {})["name"] = lab_name
+        return cls._start(content, data, save_name, folder, "--code")
+
+    @classmethod
+    def _start(cls, content, data, save_name, folder, shown) -> GameSession:
+        pt = script_from_data(data, content, shown=shown)
+        game = play_through(pt, to_quarter=0)
+        name = save_name or f"{pt.model.scenario}-{pt.seed}"
+        if "/" in name or name.endswith(".toml"):  # a scenario given as a path
+            name = f"{Path(name).stem}-{pt.seed}"
+        return cls(pt, game, content, name, saves_dir(folder))
+
+    @classmethod
+    def load(
+        cls,
+        content: Content,
+        ref: str | Path,
+        folder: str | Path | None = None,
+        force: bool = False,
+    ) -> GameSession:
+        """Continue a save, by name (in the saves folder) or path. SaveError if bad."""
+        where = saves_dir(folder)
+        path = save_path(ref, where)
+        pt, game, warnings = load_save(path, content, force=force)
+        name = path.stem.split(".autosave-q")[0]
+        return cls(pt, game, content, name, where, warnings)
+
+    # ------------------------------------------------------------------ basics
+    @property
+    def quarter(self) -> int:
+        """Quarters played so far (0 before the first)."""
+        return self.game.quarter
+
+    @property
+    def done(self) -> bool:
+        return self.game.done
+
+    @property
+    def scenario(self):
+        return self.game.scenario
+
+    def date(self, t: int | None = None) -> str:
+        return date_label(self.scenario.start_year, self.quarter if t is None else t)
+
+    # ------------------------------------------------------------------ the draft
+    def set(self, name: str, value: Any) -> list[v.Refusal]:
+        """Put one order into the draft: "lease", "prices.frontier", "research.efficiency",
+        "train" (a dict of params, tokens, quarters), "mix.coding", "build", "distill"...
+
+        The value is checked against the order spec first; a bad value raises
+        DraftError and leaves the draft as it was. Returns what `check()` says of the
+        whole draft afterwards (reasons the quarter would be refused).
+        """
+        draft = copy.deepcopy(self.draft)
+        head, _, key = name.partition(".")
+        if head == "price":
+            head = "prices"
+        if head not in DRAFT_KEYS:
+            raise DraftError(name, f"unknown order; known: {', '.join(DRAFT_KEYS)}")
+        spec = FIELDS["train.mix" if head == "mix" else head] if head != "train" else None
+        if spec is not None and spec.kind == "amounts":
+            if not key:
+                if not isinstance(value, dict):
+                    raise DraftError(name, f"give {head}.KEY, one of {', '.join(spec.keys)}")
+                items = dict(value)
+            else:
+                items = {key: value}
+            for k, x in items.items():
+                if k not in spec.keys:
+                    raise DraftError(f"{head}.{k}", f"unknown key; known: {', '.join(spec.keys)}")
+                x = _number(x, f"{head}.{k}")
+                if (why := spec.problem(x)) is not None:
+                    raise DraftError(f"{head}.{k}", why)
+                draft.setdefault(head, {})[k] = x
+        elif head == "train":
+            if value is None:
+                draft.pop("train", None)
+            else:
+                if not isinstance(value, dict):
+                    raise DraftError("train", "give params, tokens and quarters")
+                t = {}
+                for part in ("params", "tokens", "quarters"):
+                    if part not in value:
+                        if part == "quarters":
+                            continue
+                        raise DraftError(f"train.{part}", "missing")
+                    x = value[part]
+                    f = FIELDS[f"train.{part}"]
+                    x = int(x) if f.kind == "integer" and _is_whole(x) else _number(x, f.name)
+                    if (why := f.problem(x)) is not None:
+                        raise DraftError(f.name, why)
+                    t[part] = x
+                draft["train"] = t
+        elif spec.kind == "ids":
+            ids = [value] if isinstance(value, str) else list(value)
+            known = tuple(self.game.world.tables.prod_ids)
+            for pid in ids:
+                if pid not in known:
+                    raise DraftError("build", f"unknown product {pid!r}; known: {', '.join(known)}")
+            draft["build"] = list(dict.fromkeys([*draft.get("build", []), *ids]))
+        elif spec.kind == "flag":
+            if not isinstance(value, bool):
+                raise DraftError(head, "true or false")
+            if value:
+                draft[head] = True
+            else:
+                draft.pop(head, None)
+        else:
+            if value is None and head in ("lease", "train_share"):
+                draft[head] = None
+            else:
+                x = _number(value, head)
+                if (why := spec.problem(x)) is not None:
+                    raise DraftError(head, why)
+                draft[head] = x
+        self.draft = draft
+        return self.check()
+
+    def unset(self, name: str) -> None:
+        """Drop one order from the draft (the standing order applies again)."""
+        head, _, key = name.partition(".")
+        if key and isinstance(self.draft.get(head), dict):
+            self.draft[head].pop(key, None)
+            if not self.draft[head]:
+                self.draft.pop(head)
+        else:
+            self.draft.pop(head, None)
+
+    def clear(self) -> None:
+        self.draft = {}
+
+    # ------------------------------------------------------------------ orders
+    def compose(self, draft: dict | None = None) -> tuple[dict, list[str]]:
+        """The quarter's orders (a script `[[quarters]]` entry without `quarter`):
+        the standing orders with the draft on top, and notices of standing orders
+        trimmed to the cash."""
+        d = copy.deepcopy(self.draft if draft is None else draft)
+        st = self.standing
+        out: dict[str, Any] = {k: x for k, x in d.items() if k != "mix"}
+        notices: list[str] = []
+        if "lease" not in d:
+            out["lease"] = st["lease"]
+        research = {**st["research"], **d.get("research", {})}
+        out["research"] = {k: x for k, x in research.items() if x > 0}
+        if "train_share" not in d and st["train_share"] is not None:
+            out["train_share"] = st["train_share"]
+        if out.get("train_share") is None:
+            out.pop("train_share", None)
+        # Prices need no restating: the engine keeps last quarter's (st["prices"]).
+        mix = {**st["mix"], **d.get("mix", {})}
+        if "train" in out and mix and any(x > 0 for x in mix.values()):
+            out["train"] = {**out["train"], "mix": {k: x for k, x in mix.items() if x > 0}}
+        if out.get("lease") is None:
+            out.pop("lease", None)
+        self._trim(out, d, notices)
+        return out, notices
+
+    def _trim(self, out: dict, draft: dict, notices: list[str]) -> None:
+        """Cut standing research, then the standing lease, to what the cash can pay."""
+        w = self.game.world
+        st, tb = w.state, w.tables
+        if not st.alive[0, PLAYER]:
+            return
+        cx = w.context()
+        lease_cost = float(cx.lease_cost[0])
+        cash = float(st.cash[0, PLAYER])
+        building = float(((st.build_left[0, PLAYER] > 0) * tb.build_cost / tb.build_q).sum())
+        fixed = (
+            float(out.get("buy", 0.0)) * float(cx.buy_cost[0])
+            + sum(
+                float(tb.build_cost[tb.prod_ids.index(p)] / tb.build_q[tb.prod_ids.index(p)])
+                for p in out.get("build", [])
+            )
+            + float(out.get("repay", 0.0))
+        )
+        budget = CASH_MARGIN * max(cash, 0.0) + float(out.get("borrow", 0.0)) - building - fixed
+        budget = max(budget, 0.0)
+        explicit_research = sum(draft.get("research", {}).values())
+        standing_research = {
+            k: x for k, x in out["research"].items() if k not in draft.get("research", {})
+        }
+        lease_spend = float(out.get("lease") or 0.0) * lease_cost
+        lease_standing = "lease" not in draft
+        room = budget - explicit_research - (0.0 if lease_standing else lease_spend)
+        total_sr = sum(standing_research.values())
+        if total_sr > 0 and total_sr > room - (lease_spend if lease_standing else 0.0):
+            keep = max(room - (lease_spend if lease_standing else 0.0), 0.0)
+            scale = min(keep / total_sr, 1.0)
+            for k, x in standing_research.items():
+                out["research"][k] = x * scale
+            out["research"] = {k: x for k, x in out["research"].items() if x > 1e-9}
+            notices.append(
+                f"cash is short: standing research cut from ${total_sr:.2f}B to "
+                f"${total_sr * scale:.2f}B this quarter"
+            )
+            room -= total_sr * scale
+        else:
+            room -= total_sr
+        if lease_standing and lease_spend > room + 1e-12 and lease_cost > 0:
+            can = max(room, 0.0) / lease_cost
+            notices.append(
+                f"cash is short: the standing lease of {out['lease']:,.0f}k GPUs was cut to "
+                f"{can:,.0f}k this quarter (what ${max(room, 0):.2f}B pays for)"
+            )
+            out["lease"] = can
+
+    def orders(self, draft: dict | None = None) -> tuple[Orders, list[str]]:
+        """Engine orders for this quarter, or OrderError with every reason."""
+        composed, notices = self.compose(draft)
+        try:
+            q = QuarterModel.model_validate({**composed, "quarter": self.quarter + 1})
+        except ValidationError as e:
+            raise OrderError(
+                [
+                    f"{'.'.join(str(x) for x in item['loc'])}: "
+                    + ("unknown field" if item["type"] == "extra_forbidden" else item["msg"])
+                    for item in e.errors()
+                ]
+            ) from None
+        return q.orders(), notices
+
+    def check(self, draft: dict | None = None) -> list[v.Refusal]:
+        """Why the draft would be refused this quarter ([] if it would be played)."""
+        if self.done:
+            return [v.Refusal("orders", "the game is over")]
+        try:
+            o, _ = self.orders(draft)
+            w = self.game.world
+            engine_step(w.tables, w.state, {PLAYER: o})
+        except OrderError as e:
+            return [self._refusal(r) for r in e.reasons]
+        return []
+
+    def _refusal(self, reason: str) -> v.Refusal:
+        name = self.game.names[PLAYER]
+        text = reason[len(name) + 2 :] if reason.startswith(name + ": ") else reason
+        head = text.split(":", 1)[0]
+        if head.split(".")[0] in DRAFT_KEYS and ":" in text:
+            return v.Refusal(head, text.split(":", 1)[1].strip())
+        return v.Refusal("orders", text)
+
+    # ------------------------------------------------------------------ ranges
+    def legal(self) -> v.LegalView:
+        """The allowed range of every order field this quarter, from the order spec
+        and the lab's books (cash, debt room, a run under way, products built)."""
+        w = self.game.world
+        st, tb = w.state, w.tables
+        cx = w.context()
+        cash = float(st.cash[0, PLAYER])
+        alive = bool(st.alive[0, PLAYER]) and not self.done
+        idle = not st.run_on[0, PLAYER] and st.run_wait[0, PLAYER] < 0
+        lease_cost, buy_cost = float(cx.lease_cost[0]), float(cx.buy_cost[0])
+        debt_room = float(cx.debt_room[0, PLAYER])
+        debt = float(st.debt[0, PLAYER])
+        ranges = []
+        for f in ORDER_FIELDS:
+            lo, hi, allowed, why, each = (
+                f.lo,
+                f.hi,
+                alive,
+                "" if alive else "the game is over",
+                None,
+            )
+            if f.name == "lease":
+                hi, each = max(cash, 0.0) / lease_cost, lease_cost
+            elif f.name == "buy":
+                hi, each = max(cash, 0.0) / buy_cost, buy_cost
+            elif f.name.startswith("train.") and f.name != "train.mix" and not idle:
+                allowed, why = False, "a training run is already under way"
+            elif f.name == "research":
+                hi = max(cash, 0.0)
+            elif f.name == "borrow":
+                hi = max(debt_room, 0.0)
+                if hi <= 0:
+                    allowed, why = (
+                        False,
+                        "lenders will lend no more (limit: a year's revenue + half the hardware's book value)",
+                    )
+            elif f.name == "repay":
+                hi = min(debt, max(cash, 0.0))
+                if debt <= 0:
+                    allowed, why = False, "no debt to repay"
+            elif f.name == "raise_funds":
+                hi = float(cx.raise_cap[0, PLAYER])
+            elif f.name == "distill" and not st.has[0, PLAYER, 0]:
+                allowed, why = False, "there is no frontier model to distill"
+            ranges.append(
+                v.FieldRange(
+                    f.name,
+                    f.kind,
+                    f.label,
+                    f.unit,
+                    f.help,
+                    float(lo),
+                    float(hi),
+                    f.keys,
+                    bool(allowed),
+                    why,
+                    f.standing,
+                    each,
+                )
+            )
+        products = []
+        for j, pid in enumerate(tb.prod_ids):
+            p = self.scenario.products[j]
+            state = (
+                "built"
+                if st.built[0, PLAYER, j]
+                else "building"
+                if st.build_left[0, PLAYER, j] > 0
+                else "available"
+            )
+            products.append(
+                v.ProductChoice(
+                    pid,
+                    p.name,
+                    float(tb.build_cost[j]),
+                    int(tb.build_q[j]),
+                    float(p.upkeep),
+                    p.blurb,
+                    state,
+                )
+            )
+        return v.LegalView(
+            quarter=self.quarter + 1,
+            cash=cash,
+            borrow_room=max(debt_room, 0.0),
+            raise_expected=float(cx.raise_cap[0, PLAYER]),
+            valuation=float(cx.valuation[0, PLAYER]),
+            fields=tuple(ranges),
+            products=tuple(products),
+        )
+
+    # ------------------------------------------------------------------ preview
+    def preview(self, draft: dict | None = None) -> v.PreviewView:
+        """The engine's next quarter with the draft committed, on a copy of the world.
+
+        Rivals, buyers and the market react as the engine would; nothing changes in
+        the real game.
+        """
+        refusals = self.check(draft)
+        d = self.draft if draft is None else draft
+        plan = None
+        if "train" in d and {"params", "tokens"} <= set(d["train"]):
+            t = d["train"]
+            plan = self.plan_training(t["params"], t["tokens"], int(t.get("quarters", 2)))
+        w = self.game.world
+        st = w.state
+        me = PLAYER
+        if refusals:
+            return v.PreviewView(
+                False,
+                tuple(refusals),
+                0.0,
+                0.0,
+                0.0,
+                0.0,
+                float(st.cash[0, me]),
+                0.0,
+                (),
+                (),
+                0.0,
+                (),
+                plan,
+            )
+        o, notices = self.orders(draft)
+        ns, rep = engine_step(w.tables, st, {me: o})
+        m = rep.metrics
+        f = dict(zip(FLOW_NAMES, rep.flows[0, me], strict=True))
+        spend = -sum(f[k] for k in ("lease", "purchase", "research", "product_build", "distill"))
+        rev = float(m["revenue"][0, me])
+        op = float(m["op_profit"][0, me])
+        shares = _shares(m, w.tables.n_labs)
+        old = _shares_prev(st, w.tables.n_labs)
+        total = float(m["revenue"][0].sum() + m["fringe_revenue"][0])
+        cx = w.context()
+        margins = tuple(
+            (tier, _margin(float(ns.prices[0, me, k]), float(cx.serve_cost[0, me, k])))
+            for k, tier in enumerate(TIERS)
+            if ns.has[0, me, k]
+        )
+        return v.PreviewView(
+            ok=True,
+            refusals=(),
+            spend=float(spend),
+            revenue=rev,
+            costs=rev - op,
+            profit=op,
+            cash_after=float(ns.cash[0, me]),
+            revenue_share=rev / total if total > 0 else 0.0,
+            shares=tuple(
+                v.ShareView(
+                    s, SEGMENT_NAMES[s], float(shares[i, me]), float(shares[i, me] - old[i, me])
+                )
+                for i, s in enumerate(SEGMENTS)
+            ),
+            margins=margins,
+            served=float(m["served"][0, me]),
+            notices=tuple(notices),
+            training=plan,
+        )
+
+    def plan_training(self, params: float, tokens: float, quarters: int = 2) -> v.TrainingPlan:
+        """The scaling law's prediction for a run, with its cost and the data it uses."""
+        w = self.game.world
+        st, tb = w.state, w.tables
+        law = tb.law
+        p = self.scenario.params
+        params, tokens = float(params), float(tokens)
+        flops = scaling.TRAIN_FLOPS_PER_PARAM_TOKEN * params * tokens
+        n_opt, d_opt = scaling.compute_optimal(flops, law)
+        finish = self.quarter + max(int(quarters), 1) - 1
+        cap, d_eff, stock = run_capability(
+            tb,
+            finish,
+            np.array([params]),
+            np.array([tokens]),
+            st.data_stock[:1],
+            st.research[0, PLAYER, RESEARCH.index("synthetic")][None],
+        )
+        cap = float(cap[0])
+        cx = w.context()
+        fpk = tb.flops_per_kgpu_q * p.train_utilization
+        capacity = float(st.gpus[0, PLAYER] + st.lease[0, PLAYER])
+        infer = (
+            float(st.infer_flops_prev[0, PLAYER])
+            * 1.1
+            / (tb.flops_per_kgpu_q * p.infer_utilization)
+        )
+        free = max(capacity - infer, 0.0)
+        per_q = free * fpk
+        last = self.game.world.reports[-1].metrics if self.game.world.reports else None
+        return v.TrainingPlan(
+            params=params,
+            tokens=tokens,
+            flops=flops,
+            tokens_per_param=tokens / params,
+            optimal_tokens_per_param=float(d_opt / n_opt),
+            optimal_params=float(n_opt),
+            optimal_tokens=float(d_opt),
+            loss=float(scaling.loss(params, tokens, law)),
+            capability=cap,
+            level=scaling.level_name(cap),
+            frontier=float(last["frontier"][0]) if last else None,
+            cost=flops * float(cx.train_flop_cost[0]),
+            quarters=int(quarters),
+            quarters_at_current_compute=flops / per_q if per_q > 0 else math.inf,
+            compute_needed=flops / max(int(quarters), 1) / fpk,
+            data_stock=float(stock[0]),
+            data_use=tokens / float(stock[0]),
+            effective_tokens=float(d_eff[0]),
+        )
+
+    def split_budget(
+        self, flops: float, tokens_per_param: float | None = None
+    ) -> tuple[float, float]:
+        """(params, tokens) for a FLOP budget at a tokens-per-parameter ratio
+        (None: the compute-optimal split), with 6·N·D = FLOPs."""
+        if tokens_per_param is None:
+            n, d = scaling.compute_optimal(float(flops), self.game.world.tables.law)
+            return float(n), float(d)
+        n = math.sqrt(float(flops) / (scaling.TRAIN_FLOPS_PER_PARAM_TOKEN * tokens_per_param))
+        return n, n * tokens_per_param
+
+    # ------------------------------------------------------------------ playing
+    def end_quarter(self, autosave: bool = True) -> v.QuarterReport:
+        """Play the quarter with the draft on top of the standing orders.
+
+        Raises OrderError (nothing played, the draft kept) when the engine refuses.
+        Autosaves afterwards; a save that cannot be written is reported, not raised.
+        """
+        if self.done:
+            raise OrderError(["the game is over"])
+        before = self.view()
+        o, notices = self.orders()
+        note = self.draft.get("note") if isinstance(self.draft.get("note"), str) else None
+        self.game.play(o, note)
+        self._remember(o)
+        self.draft = {}
+        saved, error = None, None
+        if autosave:
+            try:
+                saved = str(self._saver.autosave(self.folder, self.save_name))
+            except (SaveError, OSError) as e:
+                error = e.errors[0] if isinstance(e, SaveError) else str(e)
+        self.last_report = self._report(before, notices, saved, error)
+        return self.last_report
+
+    def autoplay(self, autosave: bool = True) -> v.QuarterReport:
+        """Let the game's policy (--policy) play this quarter instead of the orders."""
+        if self.done:
+            raise OrderError(["the game is over"])
+        before = self.view()
+        self.game.play(None)
+        self.standing = self._standing_from_records()
+        self.draft = {}
+        saved, error = None, None
+        if autosave:
+            try:
+                saved = str(self._saver.autosave(self.folder, self.save_name))
+            except (SaveError, OSError) as e:
+                error = e.errors[0] if isinstance(e, SaveError) else str(e)
+        self.last_report = self._report(
+            before, [f"the {self.game.bot.name} policy played this quarter"], saved, error
+        )
+        return self.last_report
+
+    def _remember(self, o: Orders) -> None:
+        st = self.standing
+        if o.lease is not None:
+            st["lease"] = float(o.lease)
+        st["research"] = {k: float(x) for k, x in o.research.items()}
+        st["train_share"] = o.train_share
+        if "mix" in self.draft:
+            st["mix"] = {**st["mix"], **self.draft["mix"]}
+        self._sync_prices()
+
+    def _sync_prices(self) -> None:
+        w = self.game.world
+        self.standing["prices"] = {
+            t: float(w.state.prices[0, PLAYER, k])
+            for k, t in enumerate(TIERS)
+            if w.state.has[0, PLAYER, k]
+        }
+
+    def _standing_from_records(self) -> dict[str, Any]:
+        """Standing orders as the last quarters left them (for new and loaded games)."""
+        w = self.game.world
+        st = {
+            "lease": float(w.state.lease[0, PLAYER]),
+            "research": {},
+            "train_share": None,
+            "mix": {},
+            "prices": {},
+        }
+        spec = self.pt.model.player.specialization
+        if spec:
+            st["mix"] = dict(spec)
+        for rec in self.game.records:
+            o = rec.orders
+            if o is None:
+                st["lease"] = float(w.state.lease[0, PLAYER])
+                st["research"], st["train_share"] = {}, None
+                continue
+            if o.lease is not None:
+                st["lease"] = float(o.lease)
+            st["research"] = dict(o.research)
+            st["train_share"] = o.train_share
+            if o.train is not None and o.train.mix:
+                st["mix"] = dict(o.train.mix)
+        self.standing = st
+        self._sync_prices()
+        return self.standing
+
+    # ------------------------------------------------------------------ views
+    def view(self) -> v.QuarterView:
+        from .observe import build_view
+
+        return build_view(self)
+
+    def _report(self, before, notices, saved, error) -> v.QuarterReport:
+        from .observe import build_report
+
+        return build_report(self, before, notices, saved, error)
+
+    # ------------------------------------------------------------------ saving
+    def save(self, name: str | None = None) -> Path:
+        """Save as NAME (default: the game's save name) in the saves folder."""
+        stem = clean_name(name) if name else self.save_name
+        return self._saver.save(self.folder / f"{stem}.toml")
+
+    def result(self) -> dict:
+        """The summary.json of the game so far (the contract of `frontier run`)."""
+        return summary(self.game, policy=self.game.bot.name)
+
+    def debrief_md(self) -> str:
+        return debrief_md(self.game)
+
+    def run_files(self) -> dict[str, str]:
+        """summary.json, quarters.csv and debrief.md, as `frontier run` writes them."""
+        return run_files(self.game)
+
+    def export(self, out: str | Path) -> Path:
+        """Write the run's files into folder `out` (all or nothing)."""
+        from .outputs import write_folder
+
+        return write_folder(out, self.run_files())
+
+    def share_code(self) -> str:
+        from .share import make_code
+
+        return make_code(self.pt, self.content)
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _number(x: Any, what: str) -> float:
+    if isinstance(x, bool):
+        raise DraftError(what, f"{x!r} is not a number")
+    try:
+        f = float(x)
+    except (TypeError, ValueError, OverflowError):
+        raise DraftError(what, f"{x!r} is not a number") from None
+    if not math.isfinite(f):
+        raise DraftError(what, f"{x!r} is not a finite number")
+    return f
+
+
+def _is_whole(x: Any) -> bool:
+    try:
+        return float(x) == int(float(x))
+    except (TypeError, ValueError, OverflowError):
+        return False
+
+
+def _margin(price: float, cost: float) -> float:
+    return (price - cost) / price if price > 0 else 0.0
+
+
+def _shares(m: dict, n_labs: int) -> np.ndarray:
+    """(S, L) share of each segment's buyers from a report's metrics (world 0)."""
+    return m["shares"][0, :, :-1].reshape(len(SEGMENTS), n_labs, len(TIERS)).sum(-1)
+
+
+def _shares_prev(st, n_labs: int) -> np.ndarray:
+    return st.share_prev[0, :, :-1].reshape(len(SEGMENTS), n_labs, len(TIERS)).sum(-1)
+
+
+__all__ = ["DRAFT_KEYS", "DraftError", "GameSession"]
