@@ -1,0 +1,55 @@
+"""The game layer: sessions, views, orders, saves, runs and bots, for any front-end.
+
+Front-ends (game/cli, game/ui) import only the names below. Nothing in game/play
+imports a terminal library (textual, rich).
+"""
+
+from game.content.loader import ContentError
+from game.engine.orders import ORDER_FIELDS, OrderError, OrderField
+
+from . import views
+from .catalog import (
+    LessonCard,
+    SaveCard,
+    ScenarioCard,
+    Term,
+    glossary,
+    lessons,
+    open_content,
+    policies,
+    saves,
+    scenarios,
+    segments,
+)
+from .observe import money, signed_money
+from .saves import SaveError, saves_dir
+from .script import ScriptError
+from .session import DraftError, GameSession
+from .share import CodeError
+
+__all__ = [
+    "ORDER_FIELDS",
+    "CodeError",
+    "ContentError",
+    "DraftError",
+    "GameSession",
+    "LessonCard",
+    "OrderError",
+    "OrderField",
+    "SaveCard",
+    "SaveError",
+    "ScenarioCard",
+    "ScriptError",
+    "Term",
+    "glossary",
+    "lessons",
+    "money",
+    "open_content",
+    "policies",
+    "saves",
+    "saves_dir",
+    "scenarios",
+    "segments",
+    "signed_money",
+    "views",
+]

@@ -52,7 +52,6 @@ CASH_MARGIN = 0.9
 DRAFT_KEYS = (*dict.fromkeys(f.name.split(".")[0] for f in ORDER_FIELDS), "mix")
 
 
-
 class DraftError(ValueError):
     """A value that cannot go into the draft; `field` names the order field."""
 
