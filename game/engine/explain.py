@@ -73,14 +73,15 @@ def explain(tb: Tables, old: State, new: State, m: dict, labs=None) -> list[Even
             )
         # A lab whose own model fell below the open-weight offer serves the open one
         # (sim.py: open weights are a floor). Said once, the quarter it happens.
-        newly = m["rebased"][w] & (old.cap[w, :, 0] > old.open_q_prev[w] + 1e-9)
+        # (After a switch the lab's capability equals last quarter's open model.)
+        newly = m["rebased"][w] & (np.abs(old.cap[w, :, 0] - old.open_q_prev[w]) > 1e-9)
         for i in np.flatnonzero(newly):
             out.append(
                 Event(
                     q,
                     w,
                     "displaced",
-                    f"{names[i]}'s own model (capability {old.cap[w, i, 0]:.2f}) fell behind the "
+                    f"{names[i]}'s own model (capability {old.cap[w, i, 0]:.2f}) is behind the "
                     f"open-weight model ({m['open_capability'][w]:.2f}): it now serves the open "
                     "model, like any host, so its lead is gone and price competition decides "
                     "its share",

@@ -233,15 +233,15 @@ def _market(g, last) -> v.MarketView:
     h = g.world.history()
     verdict = VERDICTS[int(m["verdict"][0])]
     hhi = float(m["hhi"][0])
-    trend = f"{verdict} so far"
+    trend = "too early for a trend"
     if len(h["hhi"]) >= 5:
         year_ago = float(h["hhi"][-5, 0])
         d = hhi - year_ago
         was = VERDICTS[int(h["verdict"][-5, 0])]
         word = "rising" if d > 250 else "falling" if d < -250 else "steady"
-        trend = f"{verdict} so far; HHI {word} ({d:+,.0f} over the year)"
+        trend = f"HHI {word}: {d:+,.0f} in a year"
         if was != verdict:
-            trend += f"; a year ago it was {was}"
+            trend += f"; was {was}"
     front = float(m["frontier"][0])
     return v.MarketView(
         hhi=hhi,

@@ -182,7 +182,15 @@ class GameSession:
         DraftError and leaves the draft as it was. Returns what `check()` says of the
         whole draft afterwards (reasons the quarter would be refused).
         """
-        draft = copy.deepcopy(self.draft)
+        self.draft = self.updated(name, value)
+        return self.check()
+
+    def updated(self, name: str, value: Any, draft: dict | None = None) -> dict:
+        """A copy of the draft (or of `draft`) with one order set; DraftError if bad.
+
+        Panels use it to preview a change before they commit it with `set`.
+        """
+        draft = copy.deepcopy(self.draft if draft is None else draft)
         head, _, key = name.partition(".")
         if head == "price":
             head = "prices"
@@ -244,8 +252,7 @@ class GameSession:
                 if (why := spec.problem(x)) is not None:
                     raise DraftError(head, why)
                 draft[head] = x
-        self.draft = draft
-        return self.check()
+        return draft
 
     def unset(self, name: str) -> None:
         """Drop one order from the draft (the standing order applies again)."""
@@ -529,6 +536,9 @@ class GameSession:
             served=float(m["served"][0, me]),
             notices=tuple(notices),
             training=plan,
+            raised=float(f["funding"]),
+            dilution=float(f["funding"])
+            / max(float(cx.valuation[0, me]) + float(f["funding"]), 1e-9),
         )
 
     def plan_training(self, params: float, tokens: float, quarters: int = 2) -> v.TrainingPlan:
@@ -580,6 +590,8 @@ class GameSession:
             data_stock=float(stock[0]),
             data_use=tokens / float(stock[0]),
             effective_tokens=float(d_eff[0]),
+            flops_per_quarter=per_q,
+            ladder=tuple(scaling.LEVELS),
         )
 
     def split_budget(
@@ -699,6 +711,12 @@ class GameSession:
         """Save as NAME (default: the game's save name) in the saves folder."""
         stem = clean_name(name) if name else self.save_name
         return self._saver.save(self.folder / f"{stem}.toml")
+
+    def decisions(self) -> list[str]:
+        """The decisions that mattered, with what followed (as in the debrief)."""
+        from .outputs import mattered
+
+        return mattered(self.game)
 
     def result(self) -> dict:
         """The summary.json of the game so far (the contract of `frontier run`)."""

@@ -97,7 +97,7 @@ class MarketView:
     constant_cap_price: float | None  # $/M tokens for the starting frontier's capability
     verdict: str | None
     verdict_meaning: str
-    trend: str  # the verdict so far and where HHI is heading, in words
+    trend: str  # where HHI is heading over the last year, and the verdict a year ago
     frontier: float | None
     frontier_level: str
     open_capability: float
@@ -236,6 +236,8 @@ class TrainingPlan:
     data_stock: float  # unique tokens available
     data_use: float  # tokens / data stock (above 1: repeated data)
     effective_tokens: float  # what the repeated data is worth
+    flops_per_quarter: float  # training FLOPs the lab's GPUs give a quarter, after serving
+    ladder: tuple[tuple[float, str], ...] = ()  # (capability where a level starts, name)
 
 
 @dataclass(frozen=True)
@@ -255,6 +257,8 @@ class PreviewView:
     served: float
     notices: tuple[str, ...]  # standing orders trimmed to the cash
     training: TrainingPlan | None
+    raised: float = 0.0  # $B investors would give for the draft's raise
+    dilution: float = 0.0  # share of the company they would get for it
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,275 @@
+"""FrontierApp: screens, themes, the command palette and the game-layer loader."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.message import Message
+from textual.theme import Theme
+
+#: The themes `--theme` and the palette offer: our names -> Textual theme names.
+THEMES = {
+    "dark": "textual-dark",
+    "light": "textual-light",
+    "high-contrast": "frontier-high-contrast",
+}
+
+HIGH_CONTRAST = Theme(
+    name="frontier-high-contrast",
+    primary="#FFFF00",
+    secondary="#00FFFF",
+    accent="#FF00FF",
+    foreground="#FFFFFF",
+    background="#000000",
+    surface="#000000",
+    panel="#1A1A1A",
+    success="#00FF00",
+    warning="#FFFF00",
+    error="#FF5555",
+    dark=True,
+    variables={
+        "text-muted": "#FFFFFF",
+        "footer-key-foreground": "#FFFF00",
+        "border": "#FFFFFF",
+        "block-cursor-background": "#FFFF00",
+        "block-cursor-foreground": "#000000",
+        "input-selection-background": "#FFFF00 40%",
+    },
+)
+
+
+class Loaded(Message):
+    """The game layer is imported and the content folder read (or failed)."""
+
+    def __init__(self, play, content, error: list[str] | None = None):
+        super().__init__()
+        self.play = play
+        self.content = content
+        self.error = error
+
+
+class FrontierCommands(Provider):
+    """The command palette: end quarter, save, load, help and every panel."""
+
+    def _commands(self):
+        app = self.app
+        out = [
+            ("Help: keys and panels", app.action_help, "what every key and panel does"),
+            ("Glossary: look up a term", app.action_glossary, "HHI, CR4, Lerner index..."),
+            ("Load a saved game", app.action_load, "list the saves and continue one"),
+            ("Theme: dark", partial(app.set_theme, "dark"), "dark colours"),
+            ("Theme: light", partial(app.set_theme, "light"), "light colours, for a projector"),
+            (
+                "Theme: high contrast",
+                partial(app.set_theme, "high-contrast"),
+                "white on black, for a projector",
+            ),
+        ]
+        screen = app.screen
+        extra = getattr(screen, "palette_commands", None)
+        if callable(extra):
+            out = extra() + out
+        return out
+
+    async def discover(self) -> Hits:
+        for name, call, help_text in self._commands():
+            yield DiscoveryHit(name, call, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, call, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), call, help=help_text)
+
+
+class FrontierApp(App):
+    """Frontier in the terminal."""
+
+    CSS_PATH = "frontier.tcss"
+    TITLE = "Frontier"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-fits"), (32, "-tall"), (45, "-roomy")]
+    COMMANDS = App.COMMANDS | {FrontierCommands}
+    BINDINGS = [
+        Binding("ctrl+q", "request_quit", "Quit", id="quit", priority=True, show=False),
+        Binding("f1", "help", "Help", id="help-f1", show=False),
+    ]
+
+    def __init__(
+        self,
+        scenario: str | None = None,
+        seed: int | None = None,
+        code: str | None = None,
+        load: str | None = None,
+        force: bool = False,
+        name: str | None = None,
+        saves_dir: str | None = None,
+        content_dir: str | None = None,
+        policy: str = "hold",
+        theme_name: str | None = None,
+        direct: bool | None = None,
+    ):
+        super().__init__()
+        self.register_theme(HIGH_CONTRAST)
+        self.start = {
+            "scenario": scenario or "default",
+            "seed": seed,
+            "code": code,
+            "load": load,
+            "force": force,
+            "name": name,
+            "policy": policy or "hold",
+        }
+        # Start straight in a game when the command line names one.
+        self.direct = (
+            bool(load or code or seed is not None or (scenario and scenario != "default"))
+            if direct is None
+            else direct
+        )
+        self.saves_dir = saves_dir
+        self.content_dir = content_dir
+        self.theme_name = theme_name or "dark"
+        self.play = None  # the game.play module, once loaded
+        self.content = None
+        self.load_error: list[str] | None = None
+        self.session = None
+        self.exit_message: str | None = None
+
+    # ------------------------------------------------------------------ start-up
+    def on_mount(self) -> None:
+        self.set_theme(self.theme_name)
+        from .screens.title import TitleScreen
+
+        self.push_screen(TitleScreen())
+        self.load_game_layer()
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def load_game_layer(self) -> None:
+        import game.play as play
+
+        try:
+            content = play.open_content(self.content_dir)
+        except play.ContentError as e:
+            self.post_message(Loaded(play, None, list(e.errors)))
+            return
+        self.post_message(Loaded(play, content))
+
+    def on_loaded(self, message: Loaded) -> None:
+        self.play, self.content, self.load_error = message.play, message.content, message.error
+        for screen in self.screen_stack:
+            hook = getattr(screen, "game_layer_ready", None)
+            if hook:
+                hook()
+        if self.direct and self.content is not None:
+            self.direct = False
+            self.start_from_args()
+
+    @property
+    def ready(self) -> bool:
+        return self.content is not None
+
+    def saves_folder(self):
+        return self.play.saves_dir(self.saves_dir)
+
+    def start_from_args(self) -> None:
+        s = self.start
+        play = self.play
+        try:
+            if s["load"]:
+                session = play.GameSession.load(
+                    self.content, s["load"], self.saves_dir, force=s["force"]
+                )
+            elif s["code"]:
+                session = play.GameSession.from_code(
+                    self.content, s["code"], save_name=s["name"], folder=self.saves_dir
+                )
+            else:
+                session = play.GameSession.new(
+                    self.content,
+                    scenario=s["scenario"],
+                    seed=s["seed"],
+                    policy=s["policy"],
+                    save_name=s["name"],
+                    folder=self.saves_dir,
+                    shown="frontier play",
+                )
+        except (play.ScriptError, play.SaveError, play.CodeError, play.ContentError) as e:
+            self.notify(
+                "\n".join(e.errors),
+                title="Cannot start that game",
+                severity="error",
+                markup=False,
+                timeout=15,
+            )
+            return
+        self.begin(session)
+
+    def begin(self, session) -> None:
+        """Play `session`: the dashboard over the title screen."""
+        from .screens.game import GameScreen
+
+        self.session = session
+        for w in session.warnings:
+            self.notify(w, severity="warning", markup=False, timeout=10)
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.push_screen(GameScreen(session))
+
+    # ------------------------------------------------------------------ actions
+    def set_theme(self, name: str) -> None:
+        self.theme = THEMES.get(name, name if name in self.available_themes else "textual-dark")
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_glossary(self, term: str | None = None) -> None:
+        from .screens.help import GlossaryScreen
+
+        if self.content is None:
+            self.notify("still loading the game...", markup=False)
+            return
+        self.push_screen(GlossaryScreen(term))
+
+    def action_load(self) -> None:
+        from .screens.saves import SavesScreen
+
+        if self.content is None:
+            self.notify("still loading the game...", markup=False)
+            return
+        self.push_screen(SavesScreen())
+
+    def action_request_quit(self) -> None:
+        from .screens.dialogs import Confirm
+
+        if isinstance(self.screen, Confirm):
+            return
+        text = (
+            "Quit Frontier? Your game is saved first."
+            if self.session is not None and not self.session.done
+            else "Quit Frontier?"
+        )
+        self.push_screen(Confirm(text, yes="Quit", no="Stay"), self._quit_answer)
+
+    def _quit_answer(self, yes: bool | None) -> None:
+        if not yes:
+            return
+        if self.session is not None:
+            try:
+                path = self.session.save()
+                self.exit_message = (
+                    f"saved {path} (continue with: frontier play --load {path.stem})"
+                )
+            except self.play.SaveError as e:
+                self.exit_message = "could not save: " + "; ".join(e.errors)
+        self.exit(return_code=0)
+
+
+__all__ = ["THEMES", "FrontierApp"]

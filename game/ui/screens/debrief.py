@@ -1,0 +1,89 @@
+"""The debrief at the end: verdict and reasons, scorecard, decisions, export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Markdown, Static
+
+from ..widgets import TooSmall, line, lines
+
+
+class DebriefScreen(Screen):
+    BINDINGS = [
+        Binding("x", "export", "Export files", id="debrief-export"),
+        Binding("escape", "back", "Back to the game", id="debrief-back"),
+        Binding("n", "title", "Title screen", id="debrief-title"),
+        Binding("q", "app.request_quit", "Quit", id="debrief-quit"),
+    ]
+
+    def __init__(self, session):
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        s = self.session
+        r = s.result()
+        p = r["player"]
+        yield TooSmall()
+        with Vertical(classes="body"):
+            yield Static(
+                lines(
+                    [
+                        line(("Debrief: ", "bold"), r["title"]),
+                        line(
+                            ("Verdict: ", "bold"),
+                            (r["verdict"], "bold"),
+                            f"  (HHI {r['hhi']:,.0f}, CR4 {r['cr4']:.0%}, Lerner {r['lerner']:.2f})",
+                        ),
+                        line(
+                            ("Score: ", "bold"),
+                            f"{p['score']}/100, {len(p['goals_met'])} of {len(p['goals'])} goals met",
+                        ),
+                    ]
+                ),
+                id="debrief-head",
+            )
+            yield Markdown(s.debrief_md(), id="debrief-md")
+            with Horizontal(classes="panel-buttons"):
+                yield Button("Export (x)", id="export", variant="primary")
+                yield Button("Title screen (n)", id="title")
+                yield Static("", id="export-status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#debrief-md").focus()
+
+    @on(Button.Pressed, "#export")
+    def _export_pressed(self) -> None:
+        self.action_export()
+
+    @on(Button.Pressed, "#title")
+    def _title_pressed(self) -> None:
+        self.action_title()
+
+    def action_export(self) -> None:
+        s = self.session
+        out = Path("runs") / s.save_name
+        status = self.query_one("#export-status", Static)
+        try:
+            path = s.export(out)
+        except Exception as e:  # an output folder that cannot be written
+            status.update(line(("Export failed: ", "bold red"), str(e)))
+            return
+        status.update(line(f"wrote summary.json, quarters.csv, debrief.md to {path}"))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_title(self) -> None:
+        app = self.app
+        app.session = None
+        while len(app.screen_stack) > 2:
+            app.pop_screen()
+        app.pop_screen()

@@ -1,0 +1,404 @@
+"""The game screen: the dashboard of one quarter, and the keys that play it.
+
+Every number comes from `session.view()`; the widgets are built once and updated in
+place each quarter.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Sparkline, Static
+
+from game.play import money, signed_money
+
+from ..widgets import TooSmall, change, fit, line, lines, pct, si, term
+
+PANELS = {
+    "compute": ("c", "Compute", "lease or buy GPUs"),
+    "train": ("t", "Train", "plan a training run: size, data, specialization"),
+    "pricing": ("p", "Prices", "price per million tokens for each model"),
+    "research": ("r", "Research", "spend on efficiency, reliability, synthetic data"),
+    "products": ("b", "Products", "build chat, workspace, agents, enterprise..."),
+    "funding": ("f", "Funding", "raise from investors, borrow, repay"),
+    "government": ("g", "Government", "contracts with governments"),
+    "open": ("o", "Open weights", "release your weights, distil a small model"),
+}
+
+
+class GameScreen(Screen):
+    """The dashboard. Keys open the decision panels; `e` ends the quarter."""
+
+    BINDINGS = [
+        Binding("e", "end_quarter", "End quarter", id="end-quarter"),
+        Binding("s", "save", "Save", id="save"),
+        Binding("question_mark", "app.help", "Help", id="help"),
+        Binding("t", "panel('train')", "Train", id="panel-train"),
+        Binding("p", "panel('pricing')", "Prices", id="panel-pricing"),
+        Binding("c", "panel('compute')", "Compute", id="panel-compute"),
+        Binding("r", "panel('research')", "Research", id="panel-research", show=False),
+        Binding("b", "panel('products')", "Products", id="panel-products", show=False),
+        Binding("f", "panel('funding')", "Funding", id="panel-funding", show=False),
+        Binding("g", "panel('government')", "Government", id="panel-government", show=False),
+        Binding("o", "panel('open')", "Open weights", id="panel-open", show=False),
+        Binding("x", "clear_draft", "Clear orders", id="clear-draft", show=False),
+        Binding("a", "autoplay", "Let the policy play", id="autoplay", show=False),
+        Binding("slash", "app.glossary", "Glossary", id="glossary", show=False),
+        Binding("q", "app.request_quit", "Quit", id="quit-game", show=False),
+    ]
+
+    def __init__(self, session):
+        super().__init__()
+        self.session = session
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        yield TooSmall()
+        with Vertical(classes="body"):
+            yield Static(id="topbar", markup=False)
+            with Grid(id="dash"):
+                with Vertical(id="lab-box", classes="box"):
+                    yield Static(id="lab", markup=False)
+                with Vertical(id="market-box", classes="box"):
+                    yield Static(id="market", markup=False)
+                    with Horizontal(classes="spark-row"):
+                        yield Static("cash", classes="spark-label", markup=False)
+                        yield Sparkline([], id="spark-cash", classes="spark")
+                    with Horizontal(classes="spark-row"):
+                        yield Static("share", classes="spark-label", markup=False)
+                        yield Sparkline([], id="spark-share", classes="spark")
+                    with Horizontal(classes="spark-row"):
+                        yield Static("HHI", classes="spark-label", markup=False)
+                        yield Sparkline([], id="spark-hhi", classes="spark")
+                with Vertical(id="shares-box", classes="box"):
+                    yield Static(id="shares", markup=False)
+                with Vertical(id="rivals-box", classes="box"):
+                    yield Static(id="rivals", markup=False)
+                with VerticalScroll(id="goals-box", classes="box"):
+                    yield Static(id="goals", markup=False)
+                with VerticalScroll(id="news-box", classes="box"):
+                    yield Static(id="news", markup=False)
+            yield Static(id="draft", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        titles = {
+            "lab-box": "Your lab",
+            "market-box": "Market",
+            "shares-box": "Your share of buyers",
+            "rivals-box": "Rivals",
+            "goals-box": "Goals",
+            "news-box": "News",
+        }
+        for wid, title in titles.items():
+            self.query_one(f"#{wid}").border_title = title
+        self.refresh_view()
+
+    # ------------------------------------------------------------------ updating
+    def refresh_view(self) -> None:
+        """Update every widget in place from the session's view."""
+        v = self.session.view()
+        with self.app.batch_update():
+            self.query_one("#topbar", Static).update(self._topbar(v))
+            self.query_one("#lab", Static).update(self._lab(v))
+            self.query_one("#market", Static).update(self._market(v))
+            self.query_one("#shares", Static).update(self._shares(v))
+            self.query_one("#rivals", Static).update(self._rivals(v))
+            self.query_one("#goals", Static).update(self._goals(v))
+            self.query_one("#news", Static).update(self._news(v))
+            h = v.history
+            show = len(h.cash) >= 2
+            for row in self.query(".spark-row"):
+                row.display = show
+            if show:
+                self.query_one("#spark-cash", Sparkline).data = list(h.cash[-40:])
+                self.query_one("#spark-share", Sparkline).data = list(h.share[-40:])
+                self.query_one("#spark-hhi", Sparkline).data = list(h.hhi[-40:])
+            self.refresh_draft()
+
+    def refresh_draft(self, refusals=None) -> None:
+        s = self.session
+        parts: list = [("This quarter: ", "bold")]
+        d = s.draft
+        if not d:
+            parts.append("no new orders; standing orders carry on")
+        else:
+            parts.append(describe_draft(d))
+        st = s.view().standing if refusals is None else None
+        if st is not None:
+            parts.append(f"  | lease {st.lease:,.0f}k GPUs")
+            spend = sum(x for _, x in st.research)
+            if spend:
+                parts.append(f", research ${spend:.2f}B/q")
+        if refusals is None:
+            refusals = s.check() if d else []
+        widget = self.query_one("#draft", Static)
+        if refusals:
+            text = "; ".join(f"{r.field}: {r.reason}" for r in refusals)
+            widget.update(line(("Refused: ", "bold red"), text))
+            widget.add_class("refused")
+        else:
+            widget.update(line(*parts))
+            widget.remove_class("refused")
+
+    def _topbar(self, v) -> Content:
+        status = "game over" if v.done else f"quarter {v.quarter}/{v.quarters}"
+        return line(
+            (v.date, "bold"),
+            f" · {status} · score {v.score}/100 · ",
+            fit(v.title, 40),
+        )
+
+    def _lab(self, v) -> Content:
+        a = v.lab
+        runway = "no burn" if a.runway is None else f"{a.runway:.0f}q"
+        rows = [
+            line(
+                (fit(a.name, 20), "bold"),
+                "  " if a.alive else " BANKRUPT ",
+                term("cash", None),
+                f" {money(a.cash)}",
+            ),
+            line(
+                "Revenue ",
+                (money(a.revenue), "bold"),
+                " ",
+                change(a.revenue_change, signed_money),
+                "  ",
+                term("runway", None),
+                f" {runway}",
+            ),
+            line(
+                f"Costs {money(a.costs)}  profit ",
+                (money(a.profit), "bold"),
+                " ",
+                change(a.profit_change, signed_money),
+            ),
+            line(
+                term("Value", None),
+                f" {money(a.valuation)}  GPUs {a.gpus_owned:,.0f}k+{a.gpus_leased:,.0f}k lease",
+            ),
+        ]
+        for m in a.models:
+            rows.append(
+                line(
+                    (f"{m.tier.capitalize():<8} ", "bold"),
+                    term("cap", "capability-index"),
+                    f" {m.capability:.2f} ",
+                    fit(m.level, 14),
+                    " (open)" if m.open_weights else "",
+                )
+            )
+            rows.append(
+                line(
+                    f"  ${m.price:.2f}/M, costs ${m.serving_cost:.2f}, ",
+                    term("margin", "lerner-index"),
+                    f" {pct(m.margin)}",
+                )
+            )
+        if a.training:
+            t = a.training
+            wait = f", ships in {t.shipping_in}q" if t.shipping_in else ""
+            rows.append(line(f"Training {si(t.params)}x{si(t.tokens)}: {pct(t.progress)}{wait}"))
+        else:
+            rows.append(line("Training: none (t plans a run)"))
+        rows.append(line(f"Revenue share {pct(a.revenue_share, 1)}; served {pct(a.served)}"))
+        if a.building:
+            rows.append(line("Building " + ", ".join(f"{p} ({q}q)" for p, q in a.building)))
+        rows.append(line("Products " + (", ".join(a.products) or "none")))
+        if a.debt > 0:
+            rows.append(line(f"Debt {money(a.debt)}"))
+        return lines(rows)
+
+    def _market(self, v) -> Content:
+        m = v.market
+        if m.hhi is None:
+            return lines(
+                [
+                    line("No quarter played yet: press e."),
+                    line(
+                        term("Open weights", "open-weights"),
+                        f": capability {m.open_capability:.2f}",
+                    ),
+                    line(f"{m.labs_alive} labs compete."),
+                ]
+            )
+        return lines(
+            [
+                line(
+                    term("HHI", "hhi"),
+                    f" {m.hhi:,.0f} ",
+                    term("CR4", "cr4"),
+                    f" {pct(m.cr4)} ",
+                    term("Lerner", "lerner-index"),
+                    f" {m.lerner:.2f}",
+                ),
+                line(term("Verdict", "verdict"), " ", (fit(m.verdict or "", 28), "bold")),
+                line(fit(m.trend, 38)),
+                line(
+                    term("Const-capability price", "constant-capability-price"),
+                    f" ${m.constant_cap_price:.2f}/M",
+                ),
+                line(
+                    f"Frontier {m.frontier:.2f}; ",
+                    term("open", "open-weights"),
+                    f" {m.open_capability:.2f} ${m.open_price:.2f}/M",
+                ),
+                line(f"GPU-hour ${m.gpu_hour:.2f}; {m.labs_alive} labs alive"),
+            ]
+        )
+
+    def _shares(self, v) -> Content:
+        rows = []
+        for s in v.lab.shares:
+            rows.append(
+                line(
+                    f"{fit(s.name, 24):<24} ",
+                    (f"{pct(s.share):>4}", "bold"),
+                    " ",
+                    change(s.change if v.quarter > 1 else None, lambda d: f"{d * 100:+.1f}"),
+                )
+            )
+        return lines(rows)
+
+    def _rivals(self, v) -> Content:
+        rows = [line(("lab            cap   price  share", "bold"))]
+        for r in v.rivals:
+            if not r.alive:
+                rows.append(line(f"{fit(r.name, 14):<14} bankrupt"))
+                continue
+            rows.append(
+                line(
+                    f"{fit(r.name, 14):<14} {r.capability:4.2f} "
+                    f"{r.price:6.2f} {pct(r.revenue_share):>6}"
+                )
+            )
+        return lines(rows)
+
+    def _goals(self, v) -> Content:
+        if not v.goals:
+            return lines([line("Survive to the end.")])
+        rows = []
+        for g in v.goals:
+            mark = ("+ ", "bold green") if g.met else ("- ", "bold")
+            rows.append(line(mark, f"{g.text} ({g.target}; now {g.value:.3g})"))
+        return lines(rows)
+
+    def _news(self, v) -> Content:
+        if not v.news:
+            return lines([line("Nothing yet: end the quarter with e.")])
+        rows = []
+        for n in v.news:
+            rows.append(line(("* " if n.mine else "- ", "bold"), n.text))
+        return lines(rows)
+
+    # ------------------------------------------------------------------ actions
+    def action_end_quarter(self) -> None:
+        s = self.session
+        if s.done:
+            self._debrief()
+            return
+        refusals = s.check()
+        if refusals:
+            self.refresh_draft(refusals)
+            self.app.bell()
+            return
+        try:
+            report = s.end_quarter()
+        except self.app.play.OrderError as e:
+            self.query_one("#draft", Static).update(
+                line(("Refused: ", "bold red"), "; ".join(e.reasons))
+            )
+            return
+        self.refresh_view()
+        from .report import ReportScreen
+
+        self.app.push_screen(ReportScreen(report), self._after_report)
+
+    def _after_report(self, _=None) -> None:
+        if self.session.done:
+            self._debrief()
+
+    def _debrief(self) -> None:
+        from .debrief import DebriefScreen
+
+        self.app.push_screen(DebriefScreen(self.session))
+
+    def action_autoplay(self) -> None:
+        s = self.session
+        if s.done:
+            return
+        report = s.autoplay()
+        self.refresh_view()
+        from .report import ReportScreen
+
+        self.app.push_screen(ReportScreen(report), self._after_report)
+
+    def action_save(self) -> None:
+        from .dialogs import AskText
+
+        self.app.push_screen(
+            AskText("Save the game as", self.session.save_name, "save name"), self._save_as
+        )
+
+    def _save_as(self, name: str | None) -> None:
+        if not name:
+            return
+        play = self.app.play
+        try:
+            path = self.session.save(name)
+        except play.SaveError as e:
+            self.app.notify("\n".join(e.errors), severity="error", markup=False, timeout=10)
+            return
+        self.app.notify(f"saved {path}", markup=False)
+
+    def action_clear_draft(self) -> None:
+        self.session.clear()
+        self.refresh_draft()
+
+    def action_panel(self, name: str) -> None:
+        if self.session.done:
+            self.app.notify("The game is over: see the debrief.", markup=False)
+            return
+        from .panels import make_panel
+
+        self.app.push_screen(make_panel(name, self.session), self._panel_closed)
+
+    def _panel_closed(self, _=None) -> None:
+        self.refresh_draft()
+
+    def palette_commands(self):
+        from functools import partial
+
+        out = [
+            ("End the quarter", self.action_end_quarter, "play this quarter with your orders"),
+            ("Save the game", self.action_save, "save under a name"),
+            ("Clear this quarter's orders", self.action_clear_draft, "standing orders stay"),
+            ("Let the policy play this quarter", self.action_autoplay, "hand over for a quarter"),
+        ]
+        for key, (k, label, hint) in PANELS.items():
+            out.append((f"Panel: {label} ({k})", partial(self.action_panel, key), hint))
+        return out
+
+
+def describe_draft(d: dict) -> str:
+    """The draft in words (the orders typed this quarter)."""
+    out = []
+    for k, x in d.items():
+        if k == "train" and isinstance(x, dict):
+            q = x.get("quarters", 2)
+            out.append(f"train {si(x['params'])} params x {si(x['tokens'])} tokens over {q}q")
+        elif isinstance(x, dict):
+            out.append(", ".join(f"{k} {kk} {vv:g}" for kk, vv in x.items()))
+        elif isinstance(x, list):
+            out.append(f"{k} {', '.join(x)}")
+        elif x is True:
+            out.append(k.replace("_", " "))
+        elif x is None:
+            out.append(f"{k} as needed")
+        else:
+            out.append(f"{k} {x:g}")
+    return "; ".join(out)

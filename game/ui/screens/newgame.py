@@ -1,0 +1,215 @@
+"""New game (scenario, lab name, specialization, seed or share code) and lessons."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from ..widgets import TooSmall, lines
+
+#: A specialization choice weighs its segment this much against 1 for the others.
+FOCUS_WEIGHT = 3.0
+
+
+class NewGameScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="newgame-back"),
+        Binding("ctrl+s", "start", "Start", id="newgame-start"),
+    ]
+
+    def __init__(self, browse: bool = False):
+        super().__init__()
+        self.browse = browse
+        self.cards = {}
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        play = app.play
+        cards = play.scenarios(app.content)
+        self.cards = {c.id: c for c in cards}
+        yield TooSmall()
+        with Vertical(classes="body"):
+            yield Static(
+                "Scenarios: what each world teaches" if self.browse else "New game",
+                classes="screen-title",
+                markup=False,
+            )
+            with Horizontal(id="scenario-pick"):
+                yield OptionList(
+                    *(Option(Content(c.title), id=c.id) for c in cards), id="scenario-list"
+                )
+                with VerticalScroll(id="scenario-story"):
+                    yield Static(id="scenario-text", markup=False)
+            with Horizontal(id="newgame-form"):
+                yield Input(placeholder="your lab's name", id="lab-name", max_length=40)
+                yield Select(
+                    [("general (the scenario's mix)", "")]
+                    + [(f"specialize: {name}", seg) for seg, name in play.segments()],
+                    value="",
+                    allow_blank=False,
+                    id="specialization",
+                )
+                yield Input(placeholder="seed or share code (blank: random)", id="seed-or-code")
+            with Horizontal(id="newgame-actions"):
+                yield Button("Start the game", id="start", variant="primary")
+                yield Static("", id="newgame-error", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        ol = self.query_one("#scenario-list", OptionList)
+        ol.highlighted = 0
+        ol.focus()
+        self._show(ol.get_option_at_index(0).id)
+
+    @on(OptionList.OptionHighlighted, "#scenario-list")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._show(event.option.id)
+
+    @on(OptionList.OptionSelected, "#scenario-list")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.query_one("#lab-name", Input).focus()
+
+    def _show(self, sid: str | None) -> None:
+        c = self.cards.get(sid)
+        if c is None:
+            return
+        rows: list = [
+            Content.styled(c.title, "bold"),
+            f"{c.quarters} quarters from {c.start_year}; designed to end: {c.designed_outcome}",
+            "",
+            c.story,
+            "",
+            Content.styled("Your goals", "bold"),
+            *(f"- {g}" for g in c.goals),
+            "",
+            Content.styled("What it teaches", "bold"),
+            c.teaches,
+        ]
+        self.query_one("#scenario-text", Static).update(lines(rows))
+
+    @on(Button.Pressed, "#start")
+    def _start_pressed(self) -> None:
+        self.action_start()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_start()
+
+    def action_start(self) -> None:
+        app = self.app
+        play = app.play
+        ol = self.query_one("#scenario-list", OptionList)
+        opt = ol.get_option_at_index(ol.highlighted or 0)
+        name = self.query_one("#lab-name", Input).value.strip() or None
+        seg = self.query_one("#specialization", Select).value
+        spec = None
+        if isinstance(seg, str) and seg:
+            spec = {s: (FOCUS_WEIGHT if s == seg else 1.0) for s, _ in play.segments()}
+        raw = self.query_one("#seed-or-code", Input).value.strip()
+        error = self.query_one("#newgame-error", Static)
+        try:
+            if raw.upper().startswith("FR1."):
+                session = play.GameSession.from_code(
+                    app.content, raw, lab_name=name, folder=app.saves_dir
+                )
+            else:
+                seed = None
+                if raw:
+                    if not raw.isdigit():
+                        error.update(
+                            Content(f"seed {raw!r}: give a whole number, or a share code FR1...")
+                        )
+                        return
+                    seed = int(raw)
+                session = play.GameSession.new(
+                    app.content,
+                    scenario=opt.id,
+                    seed=seed,
+                    lab_name=name,
+                    specialization=spec,
+                    policy=app.start["policy"],
+                    folder=app.saves_dir,
+                )
+        except (play.ScriptError, play.CodeError) as e:
+            error.update(Content("\n".join(e.errors)))
+            return
+        app.begin(session)
+
+
+class LessonsScreen(Screen):
+    """Classroom lessons: each starts its scenario with the lesson's seed."""
+
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="lessons-back")]
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        self.cards = {c.id: c for c in app.play.lessons(app.content)}
+        yield TooSmall()
+        with Vertical(classes="body"):
+            yield Static("Lessons", classes="screen-title", markup=False)
+            with Horizontal(id="scenario-pick"):
+                yield OptionList(
+                    *(
+                        Option(Content(f"{c.title} ({c.minutes} min)"), id=c.id)
+                        for c in self.cards.values()
+                    ),
+                    id="lesson-list",
+                )
+                with VerticalScroll(id="scenario-story"):
+                    yield Static(id="lesson-text", markup=False)
+            yield Static(
+                "Enter starts the lesson's world. Its handout: frontier lesson ID",
+                id="lesson-hint",
+                markup=False,
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        ol = self.query_one("#lesson-list", OptionList)
+        ol.highlighted = 0
+        ol.focus()
+        first = ol.get_option_at_index(0)
+        self._show(first.id)
+
+    @on(OptionList.OptionHighlighted, "#lesson-list")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._show(event.option.id)
+
+    def _show(self, lid: str | None) -> None:
+        c = self.cards.get(lid)
+        if c is None:
+            return
+        rows: list = [
+            Content.styled(c.title, "bold"),
+            f"{c.minutes} minutes; scenario {c.scenario}, seed {c.seed}",
+            "",
+            Content.styled("Before you play, predict", "bold"),
+            c.predict,
+            "",
+            Content.styled("Objectives", "bold"),
+            *(f"- {o}" for o in c.objectives),
+        ]
+        self.query_one("#lesson-text", Static).update(lines(rows))
+
+    @on(OptionList.OptionSelected, "#lesson-list")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        app = self.app
+        c = self.cards[event.option.id]
+        try:
+            session = app.play.GameSession.new(
+                app.content,
+                scenario=c.scenario,
+                seed=c.seed,
+                folder=app.saves_dir,
+                save_name=f"lesson-{c.id}",
+            )
+        except app.play.ScriptError as e:
+            app.notify("\n".join(e.errors), severity="error", markup=False)
+            return
+        app.begin(session)

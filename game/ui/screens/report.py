@@ -1,0 +1,69 @@
+"""The quarterly report: what happened and why, after each quarter."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from ..widgets import TooSmall, line, lines
+
+
+class ReportScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("enter", "close", "Continue", id="report-close"),
+        Binding("escape", "close", "Continue", id="report-escape", show=False),
+        Binding("space", "close", "Continue", id="report-space", show=False),
+    ]
+
+    def __init__(self, report):
+        super().__init__()
+        self.report = report
+
+    def compose(self) -> ComposeResult:
+        r = self.report
+        yield TooSmall()
+        with Vertical(classes="body report"):
+            yield Static(
+                Content.styled(f"Quarterly report: {r.date}", "bold"), classes="panel-title"
+            )
+            with VerticalScroll(id="report-scroll"):
+                yield Static(_text(r), id="report-text", markup=False)
+            yield Static("Enter: back to your lab", classes="report-hint", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#report-scroll").focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def _text(r) -> Content:
+    rows: list = [line((r.headline, "bold")), ""]
+    width = max(len(n.label) for n in r.numbers)
+    for n in r.numbers:
+        rows.append(line(f"{n.label:<{width}}  ", (n.value, "bold"), f"  {n.change}"))
+    if r.actions:
+        rows += ["", line(("What your lab did", "bold"))]
+        rows += [line(f"- {a}") for a in r.actions]
+    if r.notices:
+        rows += ["", line(("Notices", "bold"))]
+        rows += [line(f"- {a}") for a in r.notices]
+    mine = [n for n in r.news if n.mine]
+    other = [n for n in r.news if not n.mine]
+    if mine:
+        rows += ["", line(("Why your numbers moved", "bold"))]
+        rows += [line(f"- {n.text}") for n in mine]
+    if other:
+        rows += ["", line(("In the market", "bold"))]
+        rows += [line(f"- {n.text}") for n in other]
+    if not mine and not other:
+        rows += ["", line("A quiet quarter: no shares moved much and no market events.")]
+    if r.autosave_error:
+        rows += ["", line(("Autosave failed: ", "bold red"), r.autosave_error)]
+    if r.done:
+        rows += ["", line(("The game is over. Enter opens the debrief.", "bold"))]
+    return lines(rows)

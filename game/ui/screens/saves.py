@@ -1,0 +1,62 @@
+"""Saved games: a table with their details; Enter continues one."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from ..widgets import TooSmall
+
+
+class SavesScreen(Screen):
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="saves-back")]
+
+    def compose(self) -> ComposeResult:
+        yield TooSmall()
+        with Vertical(classes="body"):
+            yield Static("Saved games", classes="screen-title", markup=False)
+            yield DataTable(id="saves-table", cursor_type="row")
+            yield Static("", id="saves-status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        app = self.app
+        t = self.query_one("#saves-table", DataTable)
+        t.add_columns("name", "scenario", "lab", "quarter", "saved (UTC)", "problem")
+        self.cards = app.play.saves(app.saves_folder(), app.content)
+        for i, c in enumerate(self.cards):
+            q = f"{c.quarter}/{c.quarters}" if c.quarters else "?"
+            t.add_row(
+                c.name,
+                c.scenario,
+                c.lab,
+                q,
+                c.updated.replace("T", " ").rstrip("Z"),
+                c.problem or "",
+                key=str(i),
+            )
+        status = self.query_one("#saves-status", Static)
+        status.update(
+            f"{len(self.cards)} saves in {app.saves_folder()}/; Enter continues one"
+            if self.cards
+            else f"No saves in {app.saves_folder()}/ yet."
+        )
+        t.focus()
+
+    @on(DataTable.RowSelected)
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        app = self.app
+        card = self.cards[int(event.row_key.value)]
+        if card.problem:
+            app.notify(card.problem, severity="error", markup=False, timeout=10)
+            return
+        try:
+            session = app.play.GameSession.load(app.content, card.path, app.saves_dir)
+        except app.play.SaveError as e:
+            app.notify("\n".join(e.errors), severity="error", markup=False, timeout=10)
+            return
+        app.begin(session)
