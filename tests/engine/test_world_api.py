@@ -317,8 +317,8 @@ def test_share_moves_are_explained_with_causes():
 
 
 def test_event_kinds_are_the_documented_ones():
-    kinds = {"event", "shipped", "stall", "bankrupt", "entered", "released", "share_up"}
-    kinds.add("share_down")
+    kinds = {"event", "shipped", "stall", "displaced", "bankrupt", "entered", "released"}
+    kinds |= {"share_up", "share_down"}
     w = World(default_scenario(), seed=6, worlds=3, human=())
     seen = set()
     while not w.done:
