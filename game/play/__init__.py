@@ -7,7 +7,7 @@ imports a terminal library (textual, rich).
 from game.content.loader import ContentError
 from game.engine.orders import ORDER_FIELDS, OrderError, OrderField
 
-from . import views
+from . import typed, views
 from .catalog import (
     LessonCard,
     SaveCard,
@@ -51,5 +51,6 @@ __all__ = [
     "scenarios",
     "segments",
     "signed_money",
+    "typed",
     "views",
 ]
