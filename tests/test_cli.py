@@ -265,7 +265,7 @@ def test_bench_delegates_to_game_bench(monkeypatch):
         calls.append((json_output, quick))
         return 0
 
-    monkeypatch.setitem(sys.modules, "game.bench", types.SimpleNamespace(main=fake_main))
+    monkeypatch.setitem(sys.modules, "game.cli.bench", types.SimpleNamespace(main=fake_main))
     assert main(["bench"]) == 0
     assert main(["bench", "--json", "--quick"]) == 0
     assert calls == [(False, False), (True, True)]
@@ -273,24 +273,24 @@ def test_bench_delegates_to_game_bench(monkeypatch):
 
 def test_bench_passes_exit_code_through(monkeypatch):
     fake = types.SimpleNamespace(main=lambda json_output, quick: 3)
-    monkeypatch.setitem(sys.modules, "game.bench", fake)
+    monkeypatch.setitem(sys.modules, "game.cli.bench", fake)
     assert main(["bench"]) == 3
 
 
 def test_bench_missing_module_is_a_clear_error(monkeypatch, capsys):
-    monkeypatch.setitem(sys.modules, "game.bench", None)  # makes the import fail
+    monkeypatch.setitem(sys.modules, "game.cli.bench", None)  # makes the import fail
     assert main(["bench", "--quick"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert err.startswith("frontier: error: ")
-    assert "game.bench" in err
+    assert "game.cli.bench" in err
 
 
 def test_unexpected_error_is_short_and_logged(monkeypatch, capsys, tmp_path):
     def broken(json_output: bool, quick: bool) -> int:
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(sys.modules, "game.bench", types.SimpleNamespace(main=broken))
+    monkeypatch.setitem(sys.modules, "game.cli.bench", types.SimpleNamespace(main=broken))
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     assert main(["bench"]) == 1
     err = capsys.readouterr().err

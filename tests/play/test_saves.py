@@ -295,7 +295,13 @@ def test_play_in_the_terminal_autosaves_and_continues(tmp_path):
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    assert "refused:" in done.stdout and "orders spend" in done.stdout
+    out = done.stdout
+    # Quarter 2's research is refused (nothing played), cleared, then the standing
+    # orders (the lease of 30k GPUs) play the quarter.
+    assert "refused: orders spend $" in out and "nothing was played" in out
+    assert "2025 Q1 played" in out and "2025 Q2 played" in out
+    assert f"autosaved {sv / 'ada.autosave-q001.toml'}" in out
+    assert f"saved {sv / 'ada.toml'} (continue with: frontier play --load ada" in out
     assert sorted(p.name for p in sv.iterdir()) == [
         "ada.autosave-q001.toml",
         "ada.autosave-q002.toml",
@@ -304,6 +310,9 @@ def test_play_in_the_terminal_autosaves_and_continues(tmp_path):
     content = load_content(ROOT / "content")
     pt, game, _ = load_save(sv / "ada.toml", content)
     assert game.quarter == 2 and pt.orders[0].prices == {"frontier": 6.0}
+    assert pt.orders[0].lease == 30.0 and pt.orders[0].train.params == 1e12
+    assert pt.orders[1].lease == 30.0  # the standing lease, played again
+    assert pt.orders[1].research == {} and pt.orders[1].train is None
     again = subprocess.run(
         [sys.executable, "-m", "game.cli", "play", "--load", "ada", "--saves-dir", str(sv)],
         input="end\nquit\n",
@@ -313,7 +322,9 @@ def test_play_in_the_terminal_autosaves_and_continues(tmp_path):
         timeout=120,
     )
     assert again.returncode == 0, again.stderr
-    assert load_save(sv / "ada.toml", content)[1].quarter == 3
+    assert "2025 Q3 played" in again.stdout
+    pt, game, _ = load_save(sv / "ada.toml", content)
+    assert game.quarter == 3 and pt.orders[2].lease == 30.0
 
 
 def test_read_save_rejects_orders_after_the_saved_quarter(tmp_path, content):

@@ -175,7 +175,7 @@ def _spawn(name: str, *args: int) -> dict:
     env = dict(os.environ)
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         env[var] = "1"
-    cmd = [sys.executable, "-m", "game.bench", "--worker", name, *map(str, args)]
+    cmd = [sys.executable, "-m", "game.cli.bench", "--worker", name, *map(str, args)]
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -243,7 +243,7 @@ def main(json_output: bool = False, quick: bool = False) -> int:
 
 
 def _cli(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m game.bench")
+    ap = argparse.ArgumentParser(prog="python -m game.cli.bench")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--worker", nargs="+")

@@ -1,7 +1,12 @@
-"""The `frontier` command line.
+"""The `frontier` command line: the front-ends that print to a terminal.
 
-Start-up stays fast: numpy and the engine are imported inside the command functions,
-never at module level.
+    game/cli/__init__.py   the argparse setup and `main` (the console script)
+    game/cli/commands.py   run, sweep, compare, play, saves, replay, share, class
+    game/cli/repl.py       `frontier play` at a line prompt (pipes and --plain)
+    game/cli/bench.py      `frontier bench`
+
+Start-up stays fast: numpy, rich and the engine are imported inside the command
+functions, never at module level.
 """
 
 from __future__ import annotations
@@ -253,8 +258,11 @@ def build_parser() -> argparse.ArgumentParser:
         "play",
         help=helps["play"],
         description=(
-            "Play in the terminal: see your lab and the market, type orders, end the "
-            "quarter. The game autosaves every quarter (the last 5 are kept)."
+            "Play in the terminal: see your lab and the market, give orders, end the "
+            "quarter. Standing orders (lease, prices, research, training share, "
+            "specialization) carry over. The game autosaves every quarter (the last 5 are "
+            "kept). In a terminal it opens the full-screen app; with --plain, or when input "
+            "is piped, it reads typed orders at a line prompt (type help there)."
         ),
     )
     play.add_argument(
@@ -268,6 +276,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="with --load: continue even if it does not replay"
     )
     play.add_argument("--name", metavar="NAME", help="save name (default: scenario-seed)")
+    play.add_argument(
+        "--lab", metavar="NAME", help="your lab's name in a new game (1-40 characters)"
+    )
+    play.add_argument(
+        "--plain",
+        action="store_true",
+        help="play at a line prompt even in a terminal (pipes always get it)",
+    )
+    play.add_argument(
+        "--theme", metavar="NAME", help="colour theme of the terminal app (not the line prompt)"
+    )
     saves_flag(play)
     content_flag(play)
     play.set_defaults(func=_play_command("play"))
@@ -330,10 +349,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _play_command(name: str):
-    """A command of game.play.commands, imported only when it runs (fast start-up)."""
+    """A command of game.cli.commands, imported only when it runs (fast start-up)."""
 
     def run(args: argparse.Namespace) -> int:
-        from game.play import commands
+        from game.cli import commands
 
         try:
             return getattr(commands, name)(args)
@@ -615,15 +634,15 @@ def cmd_bench(args: argparse.Namespace) -> int:
     import importlib
 
     try:
-        bench = importlib.import_module("game.bench")
+        bench = importlib.import_module("game.cli.bench")
     except ModuleNotFoundError as exc:
-        if exc.name != "game.bench":  # a dependency of game.bench is missing: report it
+        if exc.name != "game.cli.bench":  # a dependency of the benchmark is missing: report it
             raise
-        print(f"{PROG}: error: the benchmark (game.bench) is not available yet", file=sys.stderr)
+        print(f"{PROG}: error: the benchmark (game.cli.bench) is not available", file=sys.stderr)
         return 1
     run = getattr(bench, "main", None)
     if not callable(run):
-        print(f"{PROG}: error: game.bench has no main() function", file=sys.stderr)
+        print(f"{PROG}: error: game.cli.bench has no main() function", file=sys.stderr)
         return 1
     result = run(json_output=args.json, quick=args.quick)
     return 0 if result is None else int(result)
@@ -686,7 +705,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"; traceback in {path}" if path else ""
         print(f"{PROG}: unexpected error: {what}{where}", file=sys.stderr)
         return 1
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

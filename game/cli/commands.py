@@ -1,6 +1,7 @@
-"""The headless commands: `frontier run`, `sweep`, `compare`, `policies`, `class collect`.
+"""The commands behind `frontier run`, `sweep`, `compare`, `play`, `saves`, `replay`,
+`share`, `policies` and `class collect`.
 
-game/cli.py parses the arguments and calls these. Bad input raises CommandError (one
+game/cli/__init__.py parses the arguments and calls these. Bad input raises CommandError (one
 line and a hint, exit 2) or ScriptError/ContentError (every problem, exit 2); a
 command writes nothing unless it succeeds.
 """
@@ -48,7 +49,7 @@ def _progress(label: str, total: int):
 
 
 def _write(out: str | Path, files: dict[str, str]) -> Path:
-    from .outputs import OutputError, write_folder
+    from game.play.outputs import OutputError, write_folder
 
     try:
         return write_folder(out, files)
@@ -60,8 +61,8 @@ def _write(out: str | Path, files: dict[str, str]) -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .runner import play_through
-    from .script import load_script, script_from_data
+    from game.play.runner import play_through
+    from game.play.script import load_script, script_from_data
 
     if bool(args.script) == bool(args.code):
         raise CommandError(
@@ -69,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         )
     content = _content(args.content)
     if args.code:
-        from .share import parse_code
+        from game.play.share import parse_code
 
         pt = script_from_data(parse_code(args.code), content, shown="--code")
         stem, label = f"{pt.model.scenario}-{pt.seed}", None
@@ -86,19 +87,19 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _save_target(args) -> Path:
-    from .saves import clean_name, saves_dir
+    from game.play.saves import clean_name, saves_dir
 
     return saves_dir(args.saves_dir) / f"{clean_name(args.save)}.toml"
 
 
 def _finish_run(pt, game, out: Path, label, content, save_to: Path | None = None) -> None:
     """Write a played game's outputs (and its save) and print the result lines."""
-    from .outputs import run_files
+    from game.play.outputs import run_files
 
     files = run_files(game, script=label)
     _write(out, files)
     if save_to is not None:
-        from .saves import Session
+        from game.play.saves import Session
 
         Session.from_playthrough(pt, game, content).save(save_to)
     score, met = game.score()
@@ -109,7 +110,7 @@ def _finish_run(pt, game, out: Path, label, content, save_to: Path | None = None
         f"({len(met)} of {len(game.goals)} goals)"
     )
     if game.quarter < pt.scenario.quarters:
-        from .outputs import date_label
+        from game.play.outputs import date_label
 
         print(
             f"{game.names[0]} went bankrupt in quarter {game.quarter} "
@@ -139,9 +140,8 @@ def _check_out(out: Path) -> None:
 
 def sweep(args: argparse.Namespace) -> int:
     from game.engine import VERDICTS
-
-    from .bots import BOTS
-    from .sweep import SetError, apply_sets, parse_sets, run_sweep, sweep_files, sweep_json
+    from game.play.bots import BOTS
+    from game.play.sweep import SetError, apply_sets, parse_sets, run_sweep, sweep_files, sweep_json
 
     if args.policy not in BOTS:
         raise CommandError(
@@ -215,9 +215,9 @@ def _sweep_table(d: dict, verdicts) -> None:
 
 
 def compare(args: argparse.Namespace) -> int:
-    from .compare import compare as do_compare
-    from .compare import compare_json, compare_text
-    from .script import load_script
+    from game.play.compare import compare as do_compare
+    from game.play.compare import compare_json, compare_text
+    from game.play.script import load_script
 
     content = _content(args.content)
     pa = load_script(args.a, content)
@@ -234,7 +234,7 @@ def compare(args: argparse.Namespace) -> int:
 
 
 def saves(args: argparse.Namespace) -> int:
-    from .saves import list_saves, saves_dir
+    from game.play.saves import list_saves, saves_dir
 
     folder = saves_dir(args.saves_dir)
     found = list_saves(folder, _content(args.content))
@@ -259,7 +259,7 @@ def saves(args: argparse.Namespace) -> int:
 
 
 def replay(args: argparse.Namespace) -> int:
-    from .saves import load_save, save_path, saves_dir
+    from game.play.saves import load_save, save_path, saves_dir
 
     if args.to is not None and args.to < 1:
         raise CommandError(f"--to {args.to}: give a quarter >= 1", "e.g. --to 20")
@@ -275,8 +275,8 @@ def replay(args: argparse.Namespace) -> int:
 
 
 def share(args: argparse.Namespace) -> int:
-    from .saves import read_save, save_path, saves_dir
-    from .share import make_code
+    from game.play.saves import read_save, save_path, saves_dir
+    from game.play.share import make_code
 
     content = _content(args.content)
     path = save_path(args.save, saves_dir(args.saves_dir))
@@ -292,6 +292,27 @@ def share(args: argparse.Namespace) -> int:
 
 
 def play(args: argparse.Namespace) -> int:
+    """`frontier play`: the Textual app in a real terminal, else the line REPL.
+
+    The single place a terminal goes to game/ui: stdin and stdout are terminals and
+    --plain is not given. Pipes, --plain, and a game.ui that cannot be imported
+    (textual missing or broken) get the line REPL (game/cli/repl.py).
+    """
+    if args.load and args.lab:
+        raise CommandError(
+            "--lab names a new game's lab; a loaded game keeps its own", "drop --lab or --load"
+        )
+    if not args.plain and sys.stdin.isatty() and sys.stdout.isatty():
+        try:
+            from game.ui import run as run_app
+        except ImportError as e:
+            if getattr(e, "name", None) != "game.ui":
+                print(
+                    f"frontier: the terminal app is unavailable ({e}); using the line prompt",
+                    file=sys.stderr,
+                )
+        else:
+            return run_app(args)
     from .repl import play as play_repl
 
     return play_repl(args, _content(args.content))
@@ -301,7 +322,7 @@ def play(args: argparse.Namespace) -> int:
 
 
 def policies(args: argparse.Namespace) -> int:
-    from .bots import BOTS
+    from game.play.bots import BOTS
 
     width = max(len(n) for n in BOTS)
     for name, bot in BOTS.items():
@@ -313,7 +334,7 @@ def policies(args: argparse.Namespace) -> int:
 
 
 def class_collect(args: argparse.Namespace) -> int:
-    from .classroom import class_files, collect
+    from game.play.classroom import class_files, collect
 
     _check_out(Path(args.out))
     entries = collect(args.files)
