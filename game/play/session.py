@@ -476,7 +476,6 @@ class GameSession:
         Rivals, buyers and the market react as the engine would; nothing changes in
         the real game.
         """
-        refusals = self.check(draft)
         d = self.draft if draft is None else draft
         plan = None
         if "train" in d and {"params", "tokens"} <= set(d["train"]):
@@ -485,6 +484,15 @@ class GameSession:
         w = self.game.world
         st = w.state
         me = PLAYER
+        refusals: list[v.Refusal] = []
+        if self.done:
+            refusals = [v.Refusal("orders", "the game is over")]
+        else:
+            try:
+                o, notices = self.orders(draft)
+                ns, rep = engine_step(w.tables, st, {me: o})
+            except OrderError as e:
+                refusals = [self._refusal(r) for r in e.reasons]
         if refusals:
             return v.PreviewView(
                 False,
@@ -501,8 +509,6 @@ class GameSession:
                 (),
                 plan,
             )
-        o, notices = self.orders(draft)
-        ns, rep = engine_step(w.tables, st, {me: o})
         m = rep.metrics
         f = dict(zip(FLOW_NAMES, rep.flows[0, me], strict=True))
         spend = -sum(f[k] for k in ("lease", "purchase", "research", "product_build", "distill"))

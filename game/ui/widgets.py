@@ -17,7 +17,7 @@ class TooSmall(Static):
     """Shown instead of a screen's body when the terminal is below 80x24."""
 
     DEFAULT_CSS = """
-    TooSmall { display: none; width: 1fr; height: 1fr; content-align: center middle;
+    TooSmall { width: 1fr; height: 1fr; content-align: center middle;
                text-align: center; color: $foreground; }
     """
 

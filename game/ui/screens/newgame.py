@@ -82,14 +82,12 @@ class NewGameScreen(Screen):
         rows: list = [
             Content.styled(c.title, "bold"),
             f"{c.quarters} quarters from {c.start_year}; designed to end: {c.designed_outcome}",
-            "",
-            c.story,
-            "",
             Content.styled("Your goals", "bold"),
             *(f"- {g}" for g in c.goals),
-            "",
             Content.styled("What it teaches", "bold"),
             c.teaches,
+            "",
+            c.story,
         ]
         self.query_one("#scenario-text", Static).update(lines(rows))
 

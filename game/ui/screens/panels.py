@@ -475,6 +475,7 @@ class RatioControl(Widget, can_focus=True):
         Binding("left", "move(-1)", "fewer tokens", show=False),
         Binding("right", "move(1)", "more tokens", show=False),
         Binding("o", "optimal", "optimal", show=False),
+        Binding("enter", "screen.apply", "apply", show=False),
     ]
     STEP = 10**0.1  # ten steps a decade
 
