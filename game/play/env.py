@@ -20,66 +20,96 @@ reward: the quarter's operating profit of the player's lab, $B (revenue minus th
 costs of serving, staff, research and products; see docs/model.md).
 terminated: the scenario's last quarter was played, or the lab went bankrupt.
 truncated: `max_quarters` were played before the scenario's end.
+
+The env is a thin adapter over GameSession (game/play/session.py): `step(None)` is
+`session.autoplay`, `legal_orders()` reads `session.legal()` and `check()` is
+`session.check()`. Unlike the terminal game, the env has no standing orders: a
+dict is one quarter's orders exactly as a script's `[[quarters]]` entry gives them
+(an omitted lease or price keeps last quarter's, anything else omitted does nothing).
+The env never writes a save; `env.session.save(NAME)` does, when wanted.
 """
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from game.engine.orders import MAX_PARAMS, MAX_PRICE, MAX_TOKENS, OrderError, Orders
-from game.engine.scenario import RESEARCH, SEGMENTS, TIERS, Scenario
-from game.engine.sim import step as engine_step
+from game.engine.orders import FIELDS, OrderError, Orders
+from game.engine.scenario import RESEARCH, SEGMENTS, Scenario
 
-from .runner import Game, new_game
-from .script import PLAYER, QuarterModel
+from .runner import Game
+from .script import PLAYER, SCRIPT_VERSION, Playthrough, QuarterModel, ScriptModel
+from .session import GameSession
+from .typed import refusal_text
+from .views import FieldRange
+
+#: The name a session of the env would be saved under (it never autosaves).
+SAVE_NAME = "frontier-env"
 
 
 class FrontierEnv:
-    """One world of a scenario with the agent in the player's seat."""
+    """One world of a scenario with the agent in the player's seat.
+
+    scenario: a scenario id of the content folder, the path of a scenario .toml, or
+    an engine Scenario (e.g. `default_scenario().with_params(...)`; it has no goals).
+    """
 
     def __init__(
         self,
-        scenario: str | Scenario = "default",
+        scenario: str | Path | Scenario = "default",
         seed: int = 0,
         policy: str = "hold",
         max_quarters: int | None = None,
         content=None,
     ):
-        if isinstance(scenario, Scenario):
-            self._scenario, self._goals = scenario, ()
-        else:
+        if content is None:
             from game.content import default_content_dir, load_content
 
-            content = content or load_content(default_content_dir())
-            model = content.scenario_model(scenario)
-            self._scenario = content.scenario(scenario)
-            self._goals = tuple(model.goals)
+            content = load_content(default_content_dir())
+        self.content = content
+        if not isinstance(scenario, Scenario):
+            content.scenario_model(str(scenario))  # ContentError now, not at reset()
+            scenario = str(scenario)
+        self._scenario = scenario
         self.policy = policy
         self.seed = int(seed)
         self.max_quarters = max_quarters
-        self.game: Game | None = None
+        self.session: GameSession | None = None
+
+    @property
+    def game(self) -> Game | None:
+        """The game being played (None before reset())."""
+        return None if self.session is None else self.session.game
 
     # ------------------------------------------------------------------ Gym API
     def reset(self, seed: int | None = None, options: dict | None = None) -> tuple[dict, dict]:
         if seed is not None:
             self.seed = int(seed)
-        self.game = new_game(self._scenario, self.seed, self.policy, self._goals)
+        self.session = self._new_session()
         return self.observation(), self._info()
 
     def step(self, orders: Orders | dict | None = None) -> tuple[dict, float, bool, bool, dict]:
-        g = self._game()
-        if g.done:
+        s = self._session()
+        if s.done:
             raise OrderError(["the game is over; call reset()"])
-        if self.max_quarters is not None and g.quarter >= self.max_quarters:
+        if self.max_quarters is not None and s.quarter >= self.max_quarters:
             raise OrderError([f"max_quarters ({self.max_quarters}) reached; call reset()"])
-        o = None if orders is None else self.to_orders(orders)
-        report = g.play(o)
-        reward = float(report.metrics["op_profit"][0, PLAYER])
-        terminated = g.done
+        if orders is None:
+            s.autoplay(autosave=False)
+        else:
+            s.draft = self._draft(self.to_orders(orders))
+            try:
+                s.end_quarter(autosave=False)
+            except OrderError as e:
+                s.clear()
+                raise OrderError([self._plain(r) for r in e.reasons]) from None
+        reward = float(s.game.records[-1].labs[PLAYER].op_profit)
+        terminated = s.done
         truncated = (
-            not terminated and self.max_quarters is not None and g.quarter >= self.max_quarters
+            not terminated and self.max_quarters is not None and s.quarter >= self.max_quarters
         )
         return self.observation(), reward, terminated, truncated, self._info()
 
@@ -110,96 +140,119 @@ class FrontierEnv:
         """Why these orders would be refused this quarter ([] if they are legal)."""
         if orders is None:
             return []
+        s = self._session()
         try:
-            o = self.to_orders(orders)
-            w = self._game().world
-            engine_step(w.tables, w.state, {PLAYER: o})
+            draft = self._draft(self.to_orders(orders))
         except OrderError as e:
-            return list(e.reasons)
-        return []
+            return [self._plain(r) for r in e.reasons]
+        return [refusal_text(r) for r in s.check(draft)]
 
     def legal_orders(self) -> dict[str, Any]:
-        """What may be ordered this quarter: each field's type, range and unit.
-
-        The limits that depend on the game (cash, debt room, whether a run can start,
-        which products can be built) are computed for the current quarter.
+        """What may be ordered this quarter: each field's kind, range, unit and help
+        (from the order specification), with the limits that follow from the lab's
+        books this quarter (GameSession.legal): cash, debt room, whether a run can
+        start, which products can be built.
         """
-        g = self._game()
-        w = g.world
-        st, tb = w.state, w.tables
-        cx = w.context()
-        lease_cost, buy_cost, tfc = cx.lease_cost, cx.buy_cost, cx.train_flop_cost
-        cash = float(st.cash[0, PLAYER])
-        idle = not st.run_on[0, PLAYER] and st.run_wait[0, PLAYER] < 0
-        buildable = [
-            q
-            for j, q in enumerate(tb.prod_ids)
-            if not st.built[0, PLAYER, j] and st.build_left[0, PLAYER, j] == 0
-        ]
-        return {
-            "quarter": g.quarter,  # quarters played, as in the observation
-            "cash": cash,
-            "note": "All spending this quarter (lease, buy, research, builds, distill, repay) "
-            "must fit in cash + borrow; omitted fields keep last quarter's choice.",
-            "fields": {
-                "lease": {
-                    "type": "float",
-                    "min": 0.0,
-                    "max": max(cash, 0) / float(lease_cost[0]),
-                    "unit": "thousand GPUs this quarter",
-                    "cost_each": float(lease_cost[0]),
-                    "current": float(st.lease[0, PLAYER]),
-                },
-                "buy": {
-                    "type": "float",
-                    "min": 0.0,
-                    "max": max(cash, 0) / float(buy_cost[0]),
-                    "unit": "thousand GPUs bought",
-                    "cost_each": float(buy_cost[0]),
-                },
-                "train": {
-                    "allowed": bool(idle),
-                    "params": {"min": 1e6, "max": MAX_PARAMS},
-                    "tokens": {"min": 1e6, "max": MAX_TOKENS},
-                    "quarters": {"min": 1, "max": 12},
-                    "mix": {"keys": list(SEGMENTS), "min": 0.0},
-                    "cost_per_flop": float(tfc[0]),
-                    "note": "a run of N parameters on D tokens needs 6*N*D FLOPs",
-                },
-                "train_share": {"type": "float", "min": 0.0, "max": 1.0},
-                "research": {"keys": list(RESEARCH), "min": 0.0, "unit": "$B this quarter"},
-                "build": {"choices": buildable},
-                "prices": {
-                    "keys": list(TIERS),
-                    "min": 1e-6,
-                    "max": MAX_PRICE,
-                    "unit": "$ per million tokens",
-                    "serving_cost": {
-                        t: float(cx.serve_cost[0, PLAYER, k]) for k, t in enumerate(TIERS)
-                    },
-                },
-                "distill": {"type": "bool", "allowed": bool(st.has[0, PLAYER, 0])},
-                "release_open": {"type": "bool"},
-                "raise_funds": {
-                    "type": "float",
-                    "min": 0.0,
-                    "expected_max": float(cx.raise_cap[0, PLAYER]),
-                    "unit": "$B",
-                },
-                "borrow": {
-                    "type": "float",
-                    "min": 0.0,
-                    "max": float(cx.debt_room[0, PLAYER]),
-                    "unit": "$B",
-                },
-                "repay": {
-                    "type": "float",
-                    "min": 0.0,
-                    "max": float(st.debt[0, PLAYER]),
-                    "unit": "$B",
-                },
-            },
+        s = self._session()
+        legal = s.legal()
+        view = s.view()
+        by_name = {r.name: r for r in legal.fields}
+        fields: dict[str, Any] = {}
+        for r in legal.fields:
+            if r.name.startswith("train."):
+                continue
+            fields[r.name] = _field(r)
+        parts = {
+            r.name.split(".", 1)[1]: _field(r) for r in legal.fields if r.name.startswith("train.")
         }
+        run = by_name["train.params"]
+        fields["train"] = {
+            "allowed": run.allowed,
+            **({"why_not": run.why_not} if not run.allowed else {}),
+            **parts,
+            "note": "a run of N parameters on D tokens needs 6*N*D FLOPs; mix defaults to "
+            "the lab's current specialization",
+        }
+        fields["lease"]["current"] = view.lab.gpus_leased
+        fields["build"]["choices"] = [p.id for p in legal.products if p.state == "available"]
+        fields["build"]["products"] = [asdict(p) for p in legal.products]
+        fields["prices"]["current"] = dict(view.standing.prices)
+        fields["prices"]["serving_cost"] = {m.tier: m.serving_cost for m in view.lab.models}
+        # Investors give at most about this much; asking for more is not refused.
+        fields["raise_funds"]["expected_max"] = fields["raise_funds"]["max"]
+        fields["raise_funds"]["max"] = float(FIELDS["raise_funds"].hi)
+        return {
+            "quarter": s.quarter,  # quarters played, as in the observation
+            "cash": legal.cash,
+            "borrow_room": legal.borrow_room,
+            "raise_expected": legal.raise_expected,
+            "valuation": legal.valuation,
+            "note": "All spending this quarter (lease, buy, research, builds, distill, repay) "
+            "must fit in cash + borrow. An omitted lease or price keeps last quarter's; "
+            "every other omitted field does nothing.",
+            "fields": fields,
+        }
+
+    def _draft(self, o: Orders) -> dict[str, Any]:
+        """Orders as a session draft that overrides every standing order: the env plays
+        exactly these orders."""
+        if (
+            o.train is not None
+            and o.train.mix
+            and not any(_positive(x) for x in o.train.mix.values())
+        ):
+            raise OrderError(["train.mix: at least one weight must be positive"])
+        d: dict[str, Any] = {
+            "lease": o.lease,
+            "train_share": o.train_share,
+            "research": {**dict.fromkeys(RESEARCH, 0.0), **o.research},
+            "mix": dict.fromkeys(SEGMENTS, 0.0),
+        }
+        if o.train is not None:
+            t = o.train
+            d["train"] = {"params": t.params, "tokens": t.tokens, "quarters": t.quarters}
+            d["mix"].update(t.mix)
+        for k in ("buy", "raise_funds", "borrow", "repay", "distill", "release_open"):
+            if getattr(o, k):
+                d[k] = getattr(o, k)
+        if o.build:
+            d["build"] = list(o.build)
+        if o.prices:
+            d["prices"] = dict(o.prices)
+        return d
+
+    def _plain(self, reason: str) -> str:
+        """An engine reason without the lab's name in front."""
+        name = self._game().names[PLAYER]
+        return reason[len(name) + 2 :] if reason.startswith(name + ": ") else reason
+
+    def _new_session(self) -> GameSession:
+        if not isinstance(self._scenario, Scenario):
+            return GameSession.new(
+                self.content,
+                scenario=self._scenario,
+                seed=self.seed,
+                policy=self.policy,
+                save_name=SAVE_NAME,
+                shown="FrontierEnv",
+            )
+        # An engine Scenario built in code: no content entry, so no goals.
+        from .bots import get_bot
+        from .saves import saves_dir
+
+        bot = get_bot(self.policy)
+        seated = bot.seat(self._scenario, PLAYER)
+        model = ScriptModel.model_validate(
+            {
+                "format_version": SCRIPT_VERSION,
+                "scenario": self._scenario.id,
+                "seed": self.seed,
+                "policy": self.policy,
+            }
+        )
+        pt = Playthrough(model, "FrontierEnv", seated, None, bot)
+        game = Game(seated, self.seed, bot, ())
+        return GameSession(pt, game, self.content, SAVE_NAME, saves_dir(None))
 
     def _info(self) -> dict:
         g = self._game()
@@ -207,17 +260,49 @@ class FrontierEnv:
         rec = g.records[-1] if g.records else None
         return {
             "quarter": g.quarter,
-            "quarters": self._scenario.quarters,
+            "quarters": g.scenario.quarters,
             "score": score,  # the score if the game ended now
             "goals_met": met,
             "events": [e.text for e in rec.events] if rec else [],
             "verdict": rec.market["verdict"] if rec else None,
         }
 
-    def _game(self) -> Game:
-        if self.game is None:
+    def _session(self) -> GameSession:
+        if self.session is None:
             raise OrderError(["call reset() first"])
-        return self.game
+        return self.session
+
+    def _game(self) -> Game:
+        return self._session().game
+
+
+def _positive(x) -> bool:
+    try:
+        return float(x) > 0
+    except (TypeError, ValueError):
+        return False
+
+
+def _field(r: FieldRange) -> dict[str, Any]:
+    """One order field of GameSession.legal() as plain data."""
+    d: dict[str, Any] = {
+        "kind": r.kind,
+        "label": r.label,
+        "unit": r.unit,
+        "help": r.help,
+        "allowed": r.allowed,
+    }
+    if not r.allowed:
+        d["why_not"] = r.why_not
+    if r.kind in ("number", "integer", "amounts"):
+        d["min"], d["max"] = r.lo, r.hi
+        if FIELDS[r.name].lo_open:
+            d["min_exclusive"] = True
+    if r.keys:
+        d["keys"] = list(r.keys)
+    if r.cost_each is not None:
+        d["cost_each"] = r.cost_each
+    return d
 
 
 __all__ = ["FrontierEnv"]
