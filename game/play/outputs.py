@@ -229,9 +229,15 @@ def debrief_md(game: Game, script: str | None = None, s: dict | None = None) -> 
     add = out.append
     add(f"# Debrief: {sc.title}")
     add("")
+    by_policy = sum(1 for r in game.records if not r.scripted)
+    who = (
+        f"the `{game.bot.name}` policy played {by_policy} of them"
+        if by_policy
+        else "every quarter with the player's orders"
+    )
     add(
         f"{name} played {s['quarters']} quarters of *{sc.title}* (scenario `{sc.id}`, seed "
-        f"{game.seed}); quarters without orders were played by the `{game.bot.name}` policy."
+        f"{game.seed}); {who}."
     )
     if game.quarter < sc.quarters:
         add("")

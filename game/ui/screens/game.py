@@ -110,7 +110,7 @@ class GameScreen(Screen):
             self.query_one("#goals", Static).update(self._goals(v))
             self.query_one("#news", Static).update(self._news(v))
             h = v.history
-            show = len(h.cash) >= 2
+            show = len(h.cash) >= 4
             for row in self.query(".spark-row"):
                 row.display = show
             if show:
@@ -211,6 +211,9 @@ class GameScreen(Screen):
         rows.append(line("Products " + (", ".join(a.products) or "none")))
         if a.debt > 0:
             rows.append(line(f"Debt {money(a.debt)}"))
+        if a.costs_detail:
+            rows.append(line(("Costs last quarter", "bold")))
+            rows += [line(f"  {c.name:<16} {money(c.amount)}") for c in a.costs_detail]
         return lines(rows)
 
     def _market(self, v) -> Content:
