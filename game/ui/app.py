@@ -69,8 +69,7 @@ class FrontierCommands(Provider):
                 "white on black, for a projector",
             ),
         ]
-        screen = app.screen
-        extra = getattr(screen, "palette_commands", None)
+        extra = getattr(self.screen, "palette_commands", None)  # the screen it opened on
         if callable(extra):
             out = extra() + out
         return out

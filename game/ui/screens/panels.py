@@ -472,10 +472,10 @@ class RatioControl(Widget, can_focus=True):
     """Tokens per parameter on a log scale, 1..1000; left/right move it."""
 
     BINDINGS = [
-        Binding("left", "move(-1)", "fewer tokens", show=False),
-        Binding("right", "move(1)", "more tokens", show=False),
-        Binding("o", "optimal", "optimal", show=False),
-        Binding("enter", "screen.apply", "apply", show=False),
+        Binding("left", "move(-1)", "fewer tokens", id="ratio-left", show=False),
+        Binding("right", "move(1)", "more tokens", id="ratio-right", show=False),
+        Binding("o", "optimal", "optimal", id="ratio-optimal", show=False),
+        Binding("enter", "screen.apply", "apply", id="ratio-apply", show=False),
     ]
     STEP = 10**0.1  # ten steps a decade
 

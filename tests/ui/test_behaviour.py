@@ -1,0 +1,135 @@
+"""Keys, palette, inline refusals, export, themes and a fast first screen."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import flat_text, make_app, ready, type_text
+
+from game.cli import main
+from game.ui.app import THEMES
+from game.ui.screens import debrief, dialogs, game, help, newgame, panels, report, saves, title
+from game.ui.screens.game import GameScreen
+from game.ui.screens.help import HelpScreen
+from game.ui.screens.panels import ComputePanel
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _screen_classes():
+    for mod in (debrief, dialogs, game, help, newgame, panels, report, saves, title):
+        for obj in vars(mod).values():
+            mine = isinstance(obj, type) and getattr(obj, "__module__", "") == mod.__name__
+            if mine and hasattr(obj, "BINDINGS"):
+                yield obj
+
+
+def test_every_binding_has_an_id():
+    for cls in _screen_classes():
+        for b in cls.BINDINGS:
+            assert getattr(b, "id", None), (cls.__name__, b)
+
+
+async def test_every_game_key_is_in_the_footer_or_in_help(tmp_path):
+    app = make_app(tmp_path, scenario="default", seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        shown = flat_text(app)
+        for b in GameScreen.BINDINGS:
+            assert b.description in shown, b.description
+
+
+async def test_an_illegal_value_gets_an_inline_reason_and_nothing_changes(tmp_path):
+    app = make_app(tmp_path, scenario="default", seed=1)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        s = app.session
+        await pilot.press("c")
+        await type_text(pilot, "-5")
+        await pilot.pause()
+        assert "Not allowed: lease:" in flat_text(app)
+        await pilot.press("enter")  # refused: the panel stays open, the draft is untouched
+        assert isinstance(app.screen, ComputePanel) and s.draft == {}
+        await pilot.press("ctrl+a", "ctrl+k")
+        await type_text(pilot, "1e400")
+        await pilot.pause()
+        assert "Not allowed: lease:" in flat_text(app)
+        await pilot.press("ctrl+a", "ctrl+k")
+        await type_text(pilot, "5000")  # more GPUs than the cash pays for
+        await pilot.pause()
+        shown = flat_text(app)
+        assert "Would be refused" in shown and "orders spend" in shown
+        await pilot.press("enter")
+        assert isinstance(app.screen, ComputePanel) and s.draft == {}
+        await pilot.press("escape")
+        assert isinstance(app.screen, GameScreen) and s.quarter == 0
+
+
+async def test_the_palette_offers_the_game_actions_and_panels(tmp_path):
+    app = make_app(tmp_path, scenario="default", seed=1)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        names = [name for name, _, _ in app.screen.palette_commands()]
+        for want in ("End the quarter", "Save the game", "Panel: Train (t)", "Panel: Prices (p)"):
+            assert want in names
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await type_text(pilot, "end the quarter")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.session.quarter == 1
+
+
+async def test_debrief_export_writes_what_frontier_run_writes(tmp_path, capsys):
+    app = make_app(tmp_path, scenario="solar", seed=8, name="exp")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        s = app.session
+        while not s.done:
+            s.end_quarter(autosave=False)
+        app.screen.refresh_view()
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        assert "wrote summary.json" in flat_text(app)
+        save = s.save()
+    ui = tmp_path / "runs" / "exp"
+    assert main(["run", str(save), "--out", str(tmp_path / "headless")]) == 0
+    capsys.readouterr()
+    for f in ("summary.json", "quarters.csv"):
+        a = (ui / f).read_text()
+        b = (tmp_path / "headless" / f).read_text()
+        if f == "summary.json":
+            a, b = json.loads(a), json.loads(b)
+            a["player"].pop("script"), b["player"].pop("script")
+        assert a == b, f
+
+
+async def test_themes_include_a_high_contrast_one(tmp_path):
+    assert set(THEMES) == {"dark", "light", "high-contrast"}
+    app = make_app(tmp_path, theme_name="high-contrast")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert app.theme == "frontier-high-contrast"
+        app.set_theme("light")
+        assert app.theme == "textual-light"
+
+
+def test_the_first_screen_needs_no_numpy():
+    code = (
+        "import sys, game.ui, game.ui.app, game.ui.screens.title; "
+        "print(sorted(m for m in ('numpy', 'pydantic', 'game.engine', 'game.play') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert out.stdout.strip() == "[]"
