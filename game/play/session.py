@@ -81,6 +81,7 @@ class GameSession:
         self.warnings = list(warnings or [])
         self._saver = Session.from_playthrough(pt, game, content)
         self.draft: dict[str, Any] = {}
+        self._view: tuple | None = None
         self.standing = self._standing_from_records()
         self.last_report: v.QuarterReport | None = None
 
@@ -703,9 +704,13 @@ class GameSession:
 
     # ------------------------------------------------------------------ views
     def view(self) -> v.QuarterView:
+        """The quarter as the player sees it (cached until the game or orders change)."""
         from .observe import build_view
 
-        return build_view(self)
+        key = (self.quarter, len(self.game.records), repr(self.standing))
+        if self._view is None or self._view[0] != key:
+            self._view = (key, build_view(self))
+        return self._view[1]
 
     def _report(self, before, notices, saved, error) -> v.QuarterReport:
         from .observe import build_report

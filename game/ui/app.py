@@ -138,6 +138,8 @@ class FrontierApp(App):
         self.load_error: list[str] | None = None
         self.session = None
         self.exit_message: str | None = None
+        #: Wall times (s) of the report and preview paths, for `frontier bench`.
+        self.timings: dict[str, list[float]] = {"report": [], "preview": []}
 
     # ------------------------------------------------------------------ start-up
     def on_mount(self) -> None:
@@ -145,7 +147,9 @@ class FrontierApp(App):
         from .screens.title import TitleScreen
 
         self.push_screen(TitleScreen())
-        self.load_game_layer()
+        # Import the engine once the title is on screen: a thread importing numpy
+        # holds the interpreter and would delay the first paint.
+        self.call_after_refresh(self.load_game_layer)
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_game_layer(self) -> None:
@@ -167,6 +171,12 @@ class FrontierApp(App):
         if self.direct and self.content is not None:
             self.direct = False
             self.start_from_args()
+
+    def time_since(self, what: str, t0: float) -> None:
+        """Record, once the screen has been painted, the time since t0 under `what`."""
+        import time
+
+        self.call_after_refresh(lambda: self.timings[what].append(time.perf_counter() - t0))
 
     @property
     def ready(self) -> bool:

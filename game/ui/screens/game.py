@@ -53,6 +53,17 @@ class GameScreen(Screen):
     def __init__(self, session):
         super().__init__()
         self.session = session
+        self.report_screen = None
+        self.report_name = f"report-{id(self)}"
+
+    def on_unmount(self) -> None:
+        app = self.app
+        if (
+            self.report_screen is not None
+            and app.is_screen_installed(self.report_name)
+            and self.report_screen not in app.screen_stack
+        ):
+            app.uninstall_screen(self.report_name)
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -300,6 +311,9 @@ class GameScreen(Screen):
 
     # ------------------------------------------------------------------ actions
     def action_end_quarter(self) -> None:
+        import time
+
+        t0 = time.perf_counter()
         s = self.session
         if s.done:
             self._debrief()
@@ -316,10 +330,20 @@ class GameScreen(Screen):
                 line(("Refused: ", "bold red"), "; ".join(e.reasons))
             )
             return
-        self.refresh_view()
+        self.show_report(report)
+        self.app.time_since("report", t0)
+        self.call_after_refresh(self.refresh_view)  # the dashboard, once the report is up
+
+    def show_report(self, report) -> None:
+        """Push the report screen, built once per game and updated in place."""
         from .report import ReportScreen
 
-        self.app.push_screen(ReportScreen(report), self._after_report)
+        if self.report_screen is None:
+            self.report_screen = ReportScreen(report)
+            self.app.install_screen(self.report_screen, name=self.report_name)
+        else:
+            self.report_screen.show_report(report)
+        self.app.push_screen(self.report_name, self._after_report)
 
     def _after_report(self, _=None) -> None:
         if self.session.done:
@@ -335,10 +359,8 @@ class GameScreen(Screen):
         if s.done:
             return
         report = s.autoplay()
-        self.refresh_view()
-        from .report import ReportScreen
-
-        self.app.push_screen(ReportScreen(report), self._after_report)
+        self.show_report(report)
+        self.call_after_refresh(self.refresh_view)
 
     def action_save(self) -> None:
         from .dialogs import AskText

@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, Static
 
@@ -40,7 +40,7 @@ def parse_number(text: str) -> float | None:
     return float(t)
 
 
-class Panel(ModalScreen[bool]):
+class Panel(Screen[bool]):
     """A decision panel: fields, inline errors, a live preview, Apply and Cancel."""
 
     BINDINGS = [
@@ -109,7 +109,11 @@ class Panel(ModalScreen[bool]):
     # ------------------------------------------------------------------ changes
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
+        import time
+
+        t0 = time.perf_counter()
         self.recompute()
+        self.app.time_since("preview", t0)
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

@@ -6,35 +6,51 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
+from textual.screen import Screen
 from textual.widgets import Static
 
 from ..widgets import TooSmall, line, lines
 
 
-class ReportScreen(ModalScreen[None]):
+class ReportScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "close", "Continue", id="report-close"),
         Binding("escape", "close", "Continue", id="report-escape", show=False),
         Binding("space", "close", "Continue", id="report-space", show=False),
     ]
 
-    def __init__(self, report):
+    def __init__(self, report=None):
         super().__init__()
         self.report = report
 
     def compose(self) -> ComposeResult:
-        r = self.report
         yield TooSmall()
         with Vertical(classes="body report"):
-            yield Static(
-                Content.styled(f"Quarterly report: {r.date}", "bold"), classes="panel-title"
-            )
+            yield Static("", id="report-title", classes="panel-title", markup=False)
             with VerticalScroll(id="report-scroll"):
-                yield Static(_text(r), id="report-text", markup=False)
+                yield Static("", id="report-text", markup=False)
             yield Static("Enter: back to your lab", classes="report-hint", markup=False)
 
     def on_mount(self) -> None:
+        if self.report is not None:
+            self._fill(self.report)
+
+    def show_report(self, report) -> None:
+        """Show another quarter's report in place (the screen is built once a game)."""
+        self.report = report
+        if self.is_mounted:
+            self._fill(report)
+
+    def _fill(self, report) -> None:
+        self.query_one("#report-title", Static).update(
+            Content.styled(f"Quarterly report: {report.date}", "bold")
+        )
+        self.query_one("#report-text", Static).update(_text(report))
+        scroll = self.query_one("#report-scroll")
+        scroll.scroll_home(animate=False)
+        scroll.focus()
+
+    def on_screen_resume(self) -> None:
         self.query_one("#report-scroll").focus()
 
     def action_close(self) -> None:

@@ -1,0 +1,82 @@
+"""Timings of the Textual app for `frontier bench` (game/cli/bench.py runs these).
+
+- start: `frontier play` launched in tmux until the title screen is on the terminal;
+- report: the `e` key to the quarterly report drawn (app.run_test, headless);
+- preview: a key typed in the pricing panel to its preview redrawn.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+
+
+def start_seconds(repeats: int = 3) -> float | None:
+    """Median wall time from launching `frontier play` to the title on screen, or None
+    without tmux."""
+    if shutil.which("tmux") is None:
+        return None
+    times = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for _ in range(repeats):
+            name = f"fbench-{uuid.uuid4().hex[:8]}"
+            cmd = f"{sys.executable} -m game.cli play --saves-dir {tmp}"
+            t0 = time.perf_counter()
+            subprocess.run(
+                ["tmux", "new-session", "-d", "-s", name, "-x", "80", "-y", "24", cmd],
+                check=True,
+                env={k: v for k, v in os.environ.items() if k != "NO_COLOR"},
+            )
+            try:
+                while time.perf_counter() - t0 < 30:
+                    out = subprocess.run(
+                        ["tmux", "capture-pane", "-p", "-t", name],
+                        capture_output=True,
+                        text=True,
+                        check=False,
+                    ).stdout
+                    if "F R O N T I E R" in out:
+                        times.append(time.perf_counter() - t0)
+                        break
+                    time.sleep(0.005)
+            finally:
+                subprocess.run(["tmux", "kill-session", "-t", name], check=False)
+    return statistics.median(times) if times else None
+
+
+async def _in_app(quarters: int, keys: int) -> dict:
+    from game.ui.app import FrontierApp
+    from game.ui.screens.report import ReportScreen
+
+    with tempfile.TemporaryDirectory() as tmp:
+        app = FrontierApp(scenario="default", seed=1, saves_dir=tmp)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            for _ in range(quarters):
+                await pilot.press("e")
+                await pilot.pause()
+                assert isinstance(app.screen, ReportScreen)
+                await pilot.press("enter")
+                await pilot.pause()
+            await pilot.press("p")
+            await pilot.pause()
+            for i in range(keys):
+                await pilot.press("backspace" if i % 2 else "7")
+                await pilot.pause()
+            report, preview = app.timings["report"], app.timings["preview"]
+    return {
+        "ui_report_ms": statistics.median(report) * 1e3,
+        "ui_preview_ms": statistics.median(preview) * 1e3,
+    }
+
+
+def in_app(quarters: int = 12, keys: int = 20) -> dict:
+    return asyncio.run(_in_app(quarters, keys))
