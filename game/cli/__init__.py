@@ -269,7 +269,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--scenario", default="default", metavar="ID", help="scenario (default: default)"
     )
     play.add_argument("--seed", type=int, default=None, metavar="S", help="seed (default: random)")
-    play.add_argument("--policy", default="hold", metavar="NAME", help="bot for quarters you skip")
+    play.add_argument(
+        "--policy",
+        default="hold",
+        metavar="NAME",
+        help="bot that plays the quarters you hand over with auto (default: hold)",
+    )
     play.add_argument("--code", metavar="CODE", help="play the world of a share code")
     play.add_argument("--load", metavar="SAVE", help="continue a saved game (name or path)")
     play.add_argument(
