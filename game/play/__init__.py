@@ -1,7 +1,9 @@
 """The game layer: sessions, views, orders, saves, runs and bots, for any front-end.
 
-Front-ends (game/cli, game/ui) import only the names below. Nothing in game/play
-imports a terminal library (textual, rich).
+The Textual app (game/ui) imports only the names below; the command line (game/cli)
+also drives the headless modules (runner, script, saves, sweep...). Nothing in
+game/play imports a terminal library (textual, rich). tests/test_layers.py checks
+all three.
 """
 
 from game.content.loader import ContentError
