@@ -12,6 +12,8 @@ KEYS = {
     "peak_mib_100k",
     "run_wall_s",
     "sweep_10k_wall_s",
+    "ui_report_ms",
+    "ui_preview_ms",
 }
 
 
@@ -28,3 +30,6 @@ def test_bench_json_quick_has_the_contract_keys():
     for key in KEYS:
         assert isinstance(out[key], float) and math.isfinite(out[key]) and out[key] > 0, key
     assert out["quick"] is True
+    # Cold start is timed under tmux; without it the figure is null, never a made-up one.
+    start = out["ui_start_s"]
+    assert start is None or (isinstance(start, float) and 0 < start < 30)
