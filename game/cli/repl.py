@@ -38,7 +38,6 @@ from game.play import (
     typed,
     views,
 )
-from game.play.saves import clean_name
 
 #: The REPL's commands (orders are listed from ORDER_FIELDS by typed.order_help).
 COMMANDS: tuple[tuple[str, str], ...] = (
@@ -462,7 +461,7 @@ def open_session(args, content) -> GameSession:
     if args.load:
         s = GameSession.load(content, args.load, folder=args.saves_dir, force=args.force)
         if args.name:
-            s.save_name = clean_name(args.name)
+            s.rename(args.name)
         return s
     lab = getattr(args, "lab", None)
     if args.code:

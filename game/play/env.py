@@ -37,8 +37,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from game.engine.orders import FIELDS, OrderError, Orders
-from game.engine.scenario import RESEARCH, SEGMENTS, Scenario
+from game.engine.orders import OrderError, Orders
+from game.engine.scenario import Scenario
 
 from .runner import Game
 from .script import PLAYER, SCRIPT_VERSION, Playthrough, QuarterModel, ScriptModel
@@ -98,14 +98,9 @@ class FrontierEnv:
         if self.max_quarters is not None and s.quarter >= self.max_quarters:
             raise OrderError([f"max_quarters ({self.max_quarters}) reached; call reset()"])
         if orders is None:
-            s.autoplay(autosave=False)
+            s.autoplay(autosave=False, report=False)
         else:
-            s.draft = self._draft(self.to_orders(orders))
-            try:
-                s.end_quarter(autosave=False)
-            except OrderError as e:
-                s.clear()
-                raise OrderError([self._plain(r) for r in e.reasons]) from None
+            s.play_exact(self.to_orders(orders))
         reward = float(s.game.records[-1].labs[PLAYER].op_profit)
         terminated = s.done
         truncated = (
@@ -142,10 +137,10 @@ class FrontierEnv:
             return []
         s = self._session()
         try:
-            draft = self._draft(self.to_orders(orders))
+            o = self.to_orders(orders)
         except OrderError as e:
-            return [self._plain(r) for r in e.reasons]
-        return [refusal_text(r) for r in s.check(draft)]
+            return list(e.reasons)
+        return [refusal_text(r) for r in s.check_orders(o)]
 
     def legal_orders(self) -> dict[str, Any]:
         """What may be ordered this quarter: each field's kind, range, unit and help
@@ -179,8 +174,7 @@ class FrontierEnv:
         fields["prices"]["current"] = dict(view.standing.prices)
         fields["prices"]["serving_cost"] = {m.tier: m.serving_cost for m in view.lab.models}
         # Investors give at most about this much; asking for more is not refused.
-        fields["raise_funds"]["expected_max"] = fields["raise_funds"]["max"]
-        fields["raise_funds"]["max"] = float(FIELDS["raise_funds"].hi)
+        fields["raise_funds"]["expected_max"] = legal.raise_expected
         return {
             "quarter": s.quarter,  # quarters played, as in the observation
             "cash": legal.cash,
@@ -192,39 +186,6 @@ class FrontierEnv:
             "every other omitted field does nothing.",
             "fields": fields,
         }
-
-    def _draft(self, o: Orders) -> dict[str, Any]:
-        """Orders as a session draft that overrides every standing order: the env plays
-        exactly these orders."""
-        if (
-            o.train is not None
-            and o.train.mix
-            and not any(_positive(x) for x in o.train.mix.values())
-        ):
-            raise OrderError(["train.mix: at least one weight must be positive"])
-        d: dict[str, Any] = {
-            "lease": o.lease,
-            "train_share": o.train_share,
-            "research": {**dict.fromkeys(RESEARCH, 0.0), **o.research},
-            "mix": dict.fromkeys(SEGMENTS, 0.0),
-        }
-        if o.train is not None:
-            t = o.train
-            d["train"] = {"params": t.params, "tokens": t.tokens, "quarters": t.quarters}
-            d["mix"].update(t.mix)
-        for k in ("buy", "raise_funds", "borrow", "repay", "distill", "release_open"):
-            if getattr(o, k):
-                d[k] = getattr(o, k)
-        if o.build:
-            d["build"] = list(o.build)
-        if o.prices:
-            d["prices"] = dict(o.prices)
-        return d
-
-    def _plain(self, reason: str) -> str:
-        """An engine reason without the lab's name in front."""
-        name = self._game().names[PLAYER]
-        return reason[len(name) + 2 :] if reason.startswith(name + ": ") else reason
 
     def _new_session(self) -> GameSession:
         if not isinstance(self._scenario, Scenario):
@@ -296,7 +257,7 @@ def _field(r: FieldRange) -> dict[str, Any]:
         d["why_not"] = r.why_not
     if r.kind in ("number", "integer", "amounts"):
         d["min"], d["max"] = r.lo, r.hi
-        if FIELDS[r.name].lo_open:
+        if r.lo_open:
             d["min_exclusive"] = True
     if r.keys:
         d["keys"] = list(r.keys)

@@ -287,7 +287,8 @@ class GameSession:
             out.pop("train_share", None)
         # Prices need no restating: the engine keeps last quarter's (st["prices"]).
         mix = {**st["mix"], **d.get("mix", {})}
-        if "train" in out and mix and any(x > 0 for x in mix.values()):
+        own = "train" in out and bool(out["train"].get("mix"))
+        if "train" in out and not own and mix and any(x > 0 for x in mix.values()):
             out["train"] = {**out["train"], "mix": {k: x for k, x in mix.items() if x > 0}}
         if out.get("lease") is None:
             out.pop("lease", None)
@@ -367,10 +368,22 @@ class GameSession:
             w = self.game.world
             engine_step(w.tables, w.state, {PLAYER: o})
         except OrderError as e:
-            return [self._refusal(r) for r in e.reasons]
+            return [self.refusal(r) for r in e.reasons]
         return []
 
-    def _refusal(self, reason: str) -> v.Refusal:
+    def check_orders(self, orders: Orders) -> list[v.Refusal]:
+        """Why exact engine orders (no standing orders) would be refused this quarter."""
+        if self.done:
+            return [v.Refusal("orders", "the game is over")]
+        w = self.game.world
+        try:
+            engine_step(w.tables, w.state, {PLAYER: orders})
+        except OrderError as e:
+            return [self.refusal(r) for r in e.reasons]
+        return []
+
+    def refusal(self, reason: str) -> v.Refusal:
+        """An engine reason ("Your Lab: lease: ...") as a Refusal(field, reason)."""
         name = self.game.names[PLAYER]
         text = reason[len(name) + 2 :] if reason.startswith(name + ": ") else reason
         head = text.split(":", 1)[0]
@@ -420,7 +433,7 @@ class GameSession:
                 if debt <= 0:
                     allowed, why = False, "no debt to repay"
             elif f.name == "raise_funds":
-                hi = float(cx.raise_cap[0, PLAYER])
+                each = None  # asking more is allowed; investors give what they will
             elif f.name == "distill" and not st.has[0, PLAYER, 0]:
                 allowed, why = False, "there is no frontier model to distill"
             ranges.append(
@@ -437,6 +450,7 @@ class GameSession:
                     why,
                     f.standing,
                     each,
+                    f.lo_open,
                 )
             )
         products = []
@@ -493,7 +507,7 @@ class GameSession:
                 o, notices = self.orders(draft)
                 ns, rep = engine_step(w.tables, st, {me: o})
             except OrderError as e:
-                refusals = [self._refusal(r) for r in e.reasons]
+                refusals = [self.refusal(r) for r in e.reasons]
         if refusals:
             return v.PreviewView(
                 False,
@@ -613,47 +627,81 @@ class GameSession:
         return n, n * tokens_per_param
 
     # ------------------------------------------------------------------ playing
-    def end_quarter(self, autosave: bool = True) -> v.QuarterReport:
+    def end_quarter(self, autosave: bool = True, report: bool = True) -> v.QuarterReport | None:
         """Play the quarter with the draft on top of the standing orders.
 
-        Raises OrderError (nothing played, the draft kept) when the engine refuses.
-        Autosaves afterwards; a save that cannot be written is reported, not raised.
+        Raises OrderError (nothing played, the draft kept) when the engine refuses;
+        its reasons are worded as `refusal()` words them. Autosaves afterwards; a save
+        that cannot be written is reported, not raised. report=False skips building
+        the QuarterReport (for bots and studies) and returns None.
         """
         if self.done:
             raise OrderError(["the game is over"])
-        before = self.view()
+        before = self.view() if report else None
         o, notices = self.orders()
         note = self.draft.get("note") if isinstance(self.draft.get("note"), str) else None
-        self.game.play(o, note)
+        self._play(o, note)
         self._remember(o)
         self.draft = {}
+        return self._after(before, notices, autosave)
+
+    def play_exact(
+        self, orders: Orders, note: str | None = None, autosave: bool = False, report: bool = False
+    ) -> v.QuarterReport | None:
+        """Play exactly these engine orders (no standing orders, no draft): for agents
+        and scripts that give every order themselves. OrderError if refused."""
+        if self.done:
+            raise OrderError(["the game is over"])
+        before = self.view() if report else None
+        self._play(orders, note)
+        self.draft = {}
+        self._sync_prices()
+        return self._after(before, [], autosave)
+
+    def autoplay(self, autosave: bool = True, report: bool = True) -> v.QuarterReport | None:
+        """Let the game's policy (--policy) play this quarter instead of the orders.
+
+        The standing orders stay as the player left them for the quarters after.
+        """
+        if self.done:
+            raise OrderError(["the game is over"])
+        before = self.view() if report else None
+        self.game.play(None)
+        self.draft = {}
+        self._sync_prices()
+        return self._after(
+            before, [f"the {self.game.bot.name} policy played this quarter"], autosave
+        )
+
+    def _play(self, o: Orders, note: str | None) -> None:
+        try:
+            self.game.play(o, note)
+        except OrderError as e:
+            raise OrderError([self.refusal(r).text() for r in e.reasons]) from None
+
+    def _after(self, before, notices, autosave: bool) -> v.QuarterReport | None:
         saved, error = None, None
         if autosave:
             try:
                 saved = str(self._saver.autosave(self.folder, self.save_name))
             except (SaveError, OSError) as e:
                 error = e.errors[0] if isinstance(e, SaveError) else str(e)
+        if before is None:
+            self.last_report = None
+            return None
         self.last_report = self._report(before, notices, saved, error)
         return self.last_report
 
-    def autoplay(self, autosave: bool = True) -> v.QuarterReport:
-        """Let the game's policy (--policy) play this quarter instead of the orders."""
-        if self.done:
-            raise OrderError(["the game is over"])
-        before = self.view()
-        self.game.play(None)
-        self.standing = self._standing_from_records()
-        self.draft = {}
-        saved, error = None, None
-        if autosave:
-            try:
-                saved = str(self._saver.autosave(self.folder, self.save_name))
-            except (SaveError, OSError) as e:
-                error = e.errors[0] if isinstance(e, SaveError) else str(e)
-        self.last_report = self._report(
-            before, [f"the {self.game.bot.name} policy played this quarter"], saved, error
-        )
-        return self.last_report
+    def note(self, text: str | None) -> None:
+        """The player's reason for this quarter's orders, quoted in the debrief."""
+        if text is None or not str(text).strip():
+            self.draft.pop("note", None)
+        else:
+            self.draft["note"] = str(text).strip()[:500]
+
+    def rename(self, name: str) -> None:
+        """Save under another name from now on (SaveError if the name is unsafe)."""
+        self.save_name = clean_name(name)
 
     def _remember(self, o: Orders) -> None:
         st = self.standing
@@ -688,9 +736,7 @@ class GameSession:
             st["mix"] = dict(spec)
         for rec in self.game.records:
             o = rec.orders
-            if o is None:
-                st["lease"] = float(w.state.lease[0, PLAYER])
-                st["research"], st["train_share"] = {}, None
+            if o is None:  # the policy played it: the player's standing orders stay
                 continue
             if o.lease is not None:
                 st["lease"] = float(o.lease)
@@ -729,8 +775,11 @@ class GameSession:
 
         return mattered(self.game)
 
-    def result(self) -> dict:
-        """The summary.json of the game so far (the contract of `frontier run`)."""
+    def result(self) -> dict | None:
+        """The summary.json of the game so far (the contract of `frontier run`); None
+        before the first quarter is played."""
+        if not self.game.records:
+            return None
         return summary(self.game, policy=self.game.bot.name)
 
     def debrief_md(self) -> str:

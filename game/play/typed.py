@@ -243,10 +243,7 @@ def set_note(session: GameSession, text: str) -> None:
     text = " ".join(text.split())
     if len(text) > MAX_NOTE:
         raise DraftError("note", f"at most {MAX_NOTE} characters")
-    if text:
-        session.draft["note"] = text
-    else:
-        session.draft.pop("note", None)
+    session.note(text)
 
 
 # ---------------------------------------------------------------------- showing

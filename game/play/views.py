@@ -178,6 +178,7 @@ class FieldRange:
     why_not: str  # when not allowed
     standing: bool
     cost_each: float | None  # $B per unit, where the field costs money up front
+    lo_open: bool = False  # lo itself is not allowed (prices must be above 0)
 
 
 @dataclass(frozen=True)
@@ -212,6 +213,9 @@ class LegalView:
 class Refusal:
     field: str  # the order field, or "orders" for the whole draft (cash)
     reason: str
+
+    def text(self) -> str:
+        return self.reason if self.field == "orders" else f"{self.field}: {self.reason}"
 
 
 @dataclass(frozen=True)
