@@ -20,12 +20,17 @@ def run(args) -> int:
         load=getattr(args, "load", None),
         force=getattr(args, "force", False),
         name=getattr(args, "name", None),
+        lab=getattr(args, "lab", None),
         saves_dir=getattr(args, "saves_dir", None),
         content_dir=getattr(args, "content", None),
         policy=getattr(args, "policy", "hold"),
         theme_name=getattr(args, "theme", None),
     )
     app.run()
+    if app.exit_message:
+        import sys
+
+        print(app.exit_message, file=sys.stderr if app.return_code else sys.stdout)
     return app.return_code or 0
 
 

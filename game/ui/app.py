@@ -107,6 +107,7 @@ class FrontierApp(App):
         load: str | None = None,
         force: bool = False,
         name: str | None = None,
+        lab: str | None = None,
         saves_dir: str | None = None,
         content_dir: str | None = None,
         policy: str = "hold",
@@ -122,11 +123,12 @@ class FrontierApp(App):
             "load": load,
             "force": force,
             "name": name,
+            "lab": lab,
             "policy": policy or "hold",
         }
         # Start straight in a game when the command line names one.
         self.direct = (
-            bool(load or code or seed is not None or (scenario and scenario != "default"))
+            bool(load or code or lab or seed is not None or (scenario and scenario != "default"))
             if direct is None
             else direct
         )
@@ -164,6 +166,10 @@ class FrontierApp(App):
 
     def on_loaded(self, message: Loaded) -> None:
         self.play, self.content, self.load_error = message.play, message.content, message.error
+        if self.load_error and self.direct:
+            self.exit_message = "\n".join(self.load_error)
+            self.exit(return_code=2)
+            return
         for screen in self.screen_stack:
             hook = getattr(screen, "game_layer_ready", None)
             if hook:
@@ -195,26 +201,30 @@ class FrontierApp(App):
                 )
             elif s["code"]:
                 session = play.GameSession.from_code(
-                    self.content, s["code"], save_name=s["name"], folder=self.saves_dir
+                    self.content,
+                    s["code"],
+                    lab_name=s["lab"],
+                    save_name=s["name"],
+                    folder=self.saves_dir,
                 )
             else:
                 session = play.GameSession.new(
                     self.content,
                     scenario=s["scenario"],
                     seed=s["seed"],
+                    lab_name=s["lab"],
                     policy=s["policy"],
                     save_name=s["name"],
                     folder=self.saves_dir,
                     shown="frontier play",
                 )
         except (play.ScriptError, play.SaveError, play.CodeError, play.ContentError) as e:
-            self.notify(
-                "\n".join(e.errors),
-                title="Cannot start that game",
-                severity="error",
-                markup=False,
-                timeout=15,
+            # Bad command-line input: say why on the terminal and exit with status 2.
+            n = len(e.errors)
+            self.exit_message = "\n".join(
+                [*e.errors, f"frontier: {n} {e.summary}{'s' if n != 1 else ''}; {e.outcome}"]
             )
+            self.exit(return_code=2)
             return
         self.begin(session)
 

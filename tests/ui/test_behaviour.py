@@ -133,3 +133,21 @@ def test_the_first_screen_needs_no_numpy():
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+async def test_a_bad_command_line_world_exits_2_with_the_reason(tmp_path):
+    app = make_app(tmp_path, scenario="no-such-world", seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+    assert app.return_code == 2
+    assert "unknown scenario 'no-such-world'" in app.exit_message
+    assert "nothing was run or written" in app.exit_message
+
+
+async def test_lab_name_from_the_command_line(tmp_path):
+    app = make_app(tmp_path, lab="Ada [Labs]")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert isinstance(app.screen, GameScreen)
+        assert app.session.game.names[0] == "Ada [Labs]"
+        assert "Ada [Labs]" in flat_text(app)
