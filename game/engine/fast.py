@@ -67,7 +67,9 @@ def asum(x, axis):
     two halves, again and again, gives every world the same bits whatever the batch,
     in log2(n) vectorised additions.
     """
-    x = np.moveaxis(np.asarray(x), axis, 0)
+    x = np.asarray(x)
+    if axis != 0:
+        x = np.moveaxis(x, axis, 0)
     if x.dtype == bool:
         x = x.astype(np.int64)
     while x.shape[0] > 1:

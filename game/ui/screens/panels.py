@@ -22,7 +22,7 @@ from textual.widgets import Checkbox, Input, Select, Static
 
 from game.play import DraftError, money
 
-from ..widgets import TooSmall, fit, line, lines, pct, sci, si
+from ..widgets import TooSmall, fit, line, lines, pct, sci, si, term
 
 HELP_FIELDS = {
     "compute": ("lease", "buy"),
@@ -46,9 +46,11 @@ class Panel(Screen[bool]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="panel-cancel"),
         Binding("ctrl+s", "apply", "Apply", id="panel-apply"),
+        Binding("slash", "app.glossary", "Glossary", id="panel-glossary", show=False),
     ]
     TITLE = ""
     HELP = ""
+    TERMS: tuple[str, ...] = ()  # glossary entries behind this panel's words
 
     def __init__(self, session):
         super().__init__()
@@ -65,6 +67,8 @@ class Panel(Screen[bool]):
         with Vertical(classes="body panel"):
             yield Static(self.TITLE, classes="panel-title", markup=False)
             yield Static(self.HELP, classes="panel-help", markup=False)
+            if self.TERMS:
+                yield Static(self._terms(), classes="panel-terms")
             with VerticalScroll(classes="panel-form"):
                 yield from self.form()
             yield Static("", id="panel-error", markup=False)
@@ -79,6 +83,17 @@ class Panel(Screen[bool]):
 
     def form(self) -> ComposeResult:
         yield from ()
+
+    def _terms(self) -> Content:
+        """'Terms (/ for all): scaling law · compute-optimal ...', each one clickable."""
+        glossary = self.app.play.glossary(self.app.content)
+        parts: list = [("Look up: ", "bold")]
+        for i, tid in enumerate(t for t in self.TERMS if t in glossary):
+            if i:
+                parts.append(" · ")
+            parts.append(term(glossary[tid].term, tid))
+        parts.append("  (/ for the glossary)")
+        return line(*parts)
 
     def number_row(self, name: str, label: str, unit: str, default: float | None, hint: str):
         """A labelled input for one draft field (name like 'lease', 'prices.frontier')."""
@@ -225,6 +240,7 @@ class Panel(Screen[bool]):
 
 class ComputePanel(Panel):
     TITLE = "Compute: lease or buy GPUs"
+    TERMS = ("utilization", "inference", "markup", "sunk-costs")
     HELP = (
         "GPUs serve your customers first; what is left trains your next model. A lease "
         "is paid each quarter and stays until you change it; bought GPUs are paid once "
@@ -253,6 +269,7 @@ class ComputePanel(Panel):
 
 class PricingPanel(Panel):
     TITLE = "Prices per million tokens"
+    TERMS = ("logit-demand", "lerner-index", "switching-costs", "constant-capability-price")
     HELP = (
         "Buyers weigh quality, price, reliability and fit. A lower price wins buyers "
         "but earns less on each token; serving cost is what a million tokens cost you."
@@ -296,6 +313,7 @@ class PricingPanel(Panel):
 
 class ResearchPanel(Panel):
     TITLE = "Research, $B a quarter"
+    TERMS = ("reliability", "data-wall", "algorithmic-progress")
     HELP = (
         "Research compounds: each doubling of what you have spent raises a level. "
         "Efficiency cuts serving cost, reliability wins buyers who need it, synthetic "
@@ -317,6 +335,7 @@ class ResearchPanel(Panel):
 
 class FundingPanel(Panel):
     TITLE = "Funding: raise, borrow, repay"
+    TERMS = ("hype-cycle", "economic-profit", "sunk-costs")
     HELP = (
         "Investors pay what your valuation and their mood allow, for a share of the "
         "company. Lenders lend up to a year's revenue plus half your hardware's value."
@@ -419,6 +438,7 @@ class ChecklistPanel(Panel):
 
 class ProductsPanel(ChecklistPanel):
     TITLE = "Products to build"
+    TERMS = ("switching-costs", "specialization", "value-chain")
     HELP = (
         "Products fit your models to what buyers need and lock them in. Each costs its "
         "build cost over its build quarters, then an upkeep every quarter."
@@ -427,6 +447,7 @@ class ProductsPanel(ChecklistPanel):
 
 class GovernmentPanel(ChecklistPanel):
     TITLE = "Government contracts"
+    TERMS = ("switching-costs", "specialization")
     HELP = (
         "Governments buy slowly and stay long: a partnership product (security reviews, "
         "clearances, on-premises serving) wins contracts and locks them in."
@@ -447,6 +468,7 @@ class GovernmentPanel(ChecklistPanel):
 
 class OpenPanel(ChecklistPanel):
     TITLE = "Open weights and small models"
+    TERMS = ("open-weights", "distillation", "commoditization")
     HELP = (
         "Publishing your weights lets every host serve your model: the open-weight "
         "offer catches up and prices fall for everyone. A distilled small model is "
@@ -522,6 +544,14 @@ class RatioControl(Widget, can_focus=True):
 
 class TrainPanel(Panel):
     TITLE = "Training planner"
+    TERMS = (
+        "scaling-law",
+        "compute-optimal",
+        "flops",
+        "capability-index",
+        "data-wall",
+        "over-training",
+    )
     HELP = (
         "A run needs 6·N·D FLOPs. | marks the compute-optimal split of the budget; "
         "left/right on the bar trade parameters for tokens (o: optimal)."
