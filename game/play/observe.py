@@ -31,9 +31,11 @@ COST_LINES = {
 
 
 def money(x: float) -> str:
-    """$B as text: '$1.2B', '-$0.35B', '$12B'."""
+    """$B as text: '$1.2B', '-$0.35B', '$12B', and millions below $10M: '$4.2M'."""
     sign = "-" if x < 0 else ""
     a = abs(x)
+    if 0 < a < 0.01:
+        return f"{sign}${a * 1000:.1f}M"
     if a >= 100:
         return f"{sign}${a:,.0f}B"
     if a >= 10:

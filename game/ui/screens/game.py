@@ -157,15 +157,13 @@ class GameScreen(Screen):
 
     def _topbar(self, v) -> Content:
         status = "game over" if v.done else f"quarter {v.quarter}/{v.quarters}"
-        return line(
-            (v.date, "bold"),
-            f" · {status} · score {v.score}/100 · ",
-            fit(v.title, 40),
-        )
+        met = sum(g.met for g in v.goals)
+        goals = f"goals met {met}/{len(v.goals)}" if v.goals else f"score {v.score}/100"
+        return line((v.date, "bold"), f" · {status} · {goals} · ", fit(v.title, 40))
 
     def _lab(self, v) -> Content:
         a = v.lab
-        runway = "no burn" if a.runway is None else f"{a.runway:.0f}q"
+        runway = "∞" if a.runway is None else f"{a.runway:.0f}q"
         rows = [
             line(
                 (fit(a.name, 20), "bold"),
@@ -416,6 +414,11 @@ def describe_draft(d: dict) -> str:
         if k == "train" and isinstance(x, dict):
             q = x.get("quarters", 2)
             out.append(f"train {si(x['params'])} params x {si(x['tokens'])} tokens over {q}q")
+        elif k == "mix" and isinstance(x, dict):
+            top = max(x.values(), default=0)
+            focus = [seg for seg, w in x.items() if w == top and w > 0]
+            even = len(set(x.values())) <= 1
+            out.append("general specialization" if even else f"specialize in {', '.join(focus)}")
         elif isinstance(x, dict):
             out.append(", ".join(f"{k} {kk} {vv:g}" for kk, vv in x.items()))
         elif isinstance(x, list):

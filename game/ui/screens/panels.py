@@ -175,6 +175,25 @@ class Panel(Screen[bool]):
             out.pop(head, None)
         return out
 
+    def baseline(self):
+        """The next quarter as the orders stand without this panel's changes."""
+        if getattr(self, "_baseline", None) is None:
+            self._baseline = self.session.preview(self.session.draft)
+        return self._baseline
+
+    def vs(self, p, attr: str, fmt=None) -> str:
+        """'$0.89B (+$0.10B)': a preview number and its change against the baseline."""
+        fmt = fmt or money
+        now = getattr(p, attr)
+        base = self.baseline()
+        if not base.ok:
+            return fmt(now)
+        d = now - getattr(base, attr)
+        if abs(d) < 1e-9:
+            return fmt(now)
+        sign = "+" if d > 0 else "-"
+        return f"{fmt(now)} ({sign}{fmt(abs(d))})"
+
     def recompute(self) -> None:
         self.temp = self.build_temp()
         err = self.query_one("#panel-error", Static)
@@ -204,14 +223,18 @@ class Panel(Screen[bool]):
             return Content("")
         return lines(
             [
-                line(("Next quarter, if you apply:", "bold")),
                 line(
-                    f"spend up front {money(p.spend)}; revenue {money(p.revenue)}, "
-                    f"costs {money(p.costs)}, profit {money(p.profit)}"
+                    ("Next quarter, if you apply", "bold"),
+                    " (change against leaving it as it is):",
                 ),
                 line(
-                    f"cash after {money(p.cash_after)}; share of model revenue "
-                    f"{pct(p.revenue_share, 1)}; demand served {pct(p.served)}"
+                    f"spend up front {self.vs(p, 'spend')}; revenue {self.vs(p, 'revenue')}; "
+                    f"profit {self.vs(p, 'profit')}"
+                ),
+                line(
+                    f"cash after {self.vs(p, 'cash_after')}; revenue share "
+                    f"{self.vs(p, 'revenue_share', lambda x: pct(x, 1))}; "
+                    f"served {self.vs(p, 'served', pct)}"
                 ),
             ]
         )
@@ -256,14 +279,14 @@ class ComputePanel(Panel):
             "Lease",
             lease.unit,
             v.standing.lease,
-            f"{money(lease.cost_each)} per 1k a quarter; cash pays for {lease.hi:,.0f}k",
+            f"{money(lease.cost_each)} per 1k a quarter; cash pays {lease.hi:,.0f}k",
         )
         yield from self.number_row(
             "buy",
             "Buy",
             buy.unit,
             None,
-            f"{money(buy.cost_each)} per 1k; you own {v.lab.gpus_owned:,.0f}k",
+            f"{money(buy.cost_each)} per 1k; own {v.lab.gpus_owned:,.0f}k",
         )
 
 
@@ -301,11 +324,15 @@ class PricingPanel(Panel):
         shares = "  ".join(f"{fit(s.name, 12)} {pct(s.share)}" for s in p.shares[:6])
         return lines(
             [
-                line(("Next quarter, if you apply:", "bold")),
                 line(
-                    f"margin {margins}; revenue {money(p.revenue)}, profit {money(p.profit)}; "
-                    f"share of model revenue {pct(p.revenue_share, 1)}"
+                    ("Next quarter, if you apply", "bold"),
+                    " (change against leaving it as it is):",
                 ),
+                line(
+                    f"revenue {self.vs(p, 'revenue')}; profit {self.vs(p, 'profit')}; "
+                    f"revenue share {self.vs(p, 'revenue_share', lambda x: pct(x, 1))}"
+                ),
+                line(f"margin {margins}"),
                 line(f"buyers: {shares}"),
             ]
         )
@@ -364,9 +391,9 @@ class FundingPanel(Panel):
                 line(("Next quarter, if you apply:", "bold")),
                 line(
                     f"investors give {money(p.raised)} for about {pct(p.dilution, 1)} of the "
-                    f"company; cash after {money(p.cash_after)}"
+                    f"company; cash after {self.vs(p, 'cash_after')}"
                 ),
-                line(f"revenue {money(p.revenue)}, profit {money(p.profit)}"),
+                line(f"revenue {money(p.revenue)}, profit {self.vs(p, 'profit')}"),
             ]
         )
 
