@@ -35,13 +35,11 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from game.engine.orders import OrderError, Orders
 from game.engine.scenario import Scenario
 
 from .runner import Game
-from .script import PLAYER, SCRIPT_VERSION, Playthrough, QuarterModel, ScriptModel
+from .script import PLAYER, SCRIPT_VERSION, Playthrough, ScriptModel, quarter_orders
 from .session import GameSession
 from .typed import refusal_text
 from .views import FieldRange
@@ -119,17 +117,7 @@ class FrontierEnv:
         if not isinstance(orders, dict):
             raise OrderError([f"orders must be a dict or Orders, got {type(orders).__name__}"])
         data = {k: v for k, v in orders.items() if k not in ("quarter", "note")}
-        try:
-            q = QuarterModel.model_validate({**data, "quarter": self._game().quarter + 1})
-        except ValidationError as e:
-            raise OrderError(
-                [
-                    f"{'.'.join(str(x) for x in item['loc'])}: "
-                    + ("unknown field" if item["type"] == "extra_forbidden" else item["msg"])
-                    for item in e.errors()
-                ]
-            ) from None
-        return q.orders()
+        return quarter_orders(data, self._game().quarter + 1)
 
     def check(self, orders: Orders | dict | None) -> list[str]:
         """Why these orders would be refused this quarter ([] if they are legal)."""

@@ -126,6 +126,26 @@ class QuarterModel(sc.Model):
         )
 
 
+def quarter_orders(data: dict[str, Any], quarter: int) -> Orders:
+    """Engine orders from a dict shaped like a `[[quarters]]` entry (without `quarter`),
+    for 1-based `quarter`; OrderError with every problem as `field: message`."""
+    from pydantic import ValidationError
+
+    from game.engine.orders import OrderError
+
+    try:
+        q = QuarterModel.model_validate({**data, "quarter": quarter})
+    except ValidationError as e:
+        raise OrderError(
+            [
+                f"{'.'.join(str(x) for x in item['loc'])}: "
+                + ("unknown field" if item["type"] == "extra_forbidden" else item["msg"])
+                for item in e.errors()
+            ]
+        ) from None
+    return q.orders()
+
+
 class PlayerModel(sc.Model):
     name: Name | None = None
     specialization: dict[str, sc.NonNeg] = {}
@@ -400,5 +420,6 @@ __all__ = [
     "ScriptModel",
     "check_script",
     "load_script",
+    "quarter_orders",
     "script_from_data",
 ]

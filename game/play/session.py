@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pydantic import ValidationError
 
 from game.content.loader import Content
 from game.engine import SEGMENTS, TIERS, scaling
@@ -43,7 +42,7 @@ from . import views as v
 from .outputs import date_label, debrief_md, run_files, summary
 from .runner import Game, play_through
 from .saves import SaveError, Session, clean_name, load_save, save_path, saves_dir
-from .script import PLAYER, SCRIPT_VERSION, Playthrough, QuarterModel, script_from_data
+from .script import PLAYER, SCRIPT_VERSION, Playthrough, quarter_orders, script_from_data
 
 #: Share of cash the standing orders may commit, leaving room for staff and upkeep.
 CASH_MARGIN = 0.9
@@ -347,17 +346,7 @@ class GameSession:
     def orders(self, draft: dict | None = None) -> tuple[Orders, list[str]]:
         """Engine orders for this quarter, or OrderError with every reason."""
         composed, notices = self.compose(draft)
-        try:
-            q = QuarterModel.model_validate({**composed, "quarter": self.quarter + 1})
-        except ValidationError as e:
-            raise OrderError(
-                [
-                    f"{'.'.join(str(x) for x in item['loc'])}: "
-                    + ("unknown field" if item["type"] == "extra_forbidden" else item["msg"])
-                    for item in e.errors()
-                ]
-            ) from None
-        return q.orders(), notices
+        return quarter_orders(composed, self.quarter + 1), notices
 
     def check(self, draft: dict | None = None) -> list[v.Refusal]:
         """Why the draft would be refused this quarter ([] if it would be played)."""

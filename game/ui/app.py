@@ -228,6 +228,15 @@ class FrontierApp(App):
             return
         self.begin(session)
 
+    def open_save(self, path) -> None:
+        """Continue the save at `path` (a notice, not a crash, if it cannot be read)."""
+        try:
+            session = self.play.GameSession.load(self.content, path, self.saves_dir)
+        except self.play.SaveError as e:
+            self.notify("\n".join(e.errors), severity="error", markup=False, timeout=10)
+            return
+        self.begin(session)
+
     def begin(self, session) -> None:
         """Play `session`: the dashboard over the title screen."""
         from .screens.game import GameScreen

@@ -54,9 +54,4 @@ class SavesScreen(Screen):
         if card.problem:
             app.notify(card.problem, severity="error", markup=False, timeout=10)
             return
-        try:
-            session = app.play.GameSession.load(app.content, card.path, app.saves_dir)
-        except app.play.SaveError as e:
-            app.notify("\n".join(e.errors), severity="error", markup=False, timeout=10)
-            return
-        app.begin(session)
+        app.open_save(card.path)

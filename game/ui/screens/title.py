@@ -105,12 +105,7 @@ class TitleScreen(Screen):
             if latest is None:
                 app.notify("No saved game yet: start a new one.", markup=False)
                 return
-            try:
-                session = app.play.GameSession.load(app.content, latest.path, app.saves_dir)
-            except app.play.SaveError as e:
-                app.notify("\n".join(e.errors), severity="error", markup=False, timeout=10)
-                return
-            app.begin(session)
+            app.open_save(latest.path)
         elif key == "load":
             app.action_load()
         elif key == "lessons":
