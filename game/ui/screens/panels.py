@@ -24,13 +24,6 @@ from game.play import DraftError, money
 
 from ..widgets import TooSmall, fit, line, lines, pct, sci, si, term
 
-HELP_FIELDS = {
-    "compute": ("lease", "buy"),
-    "pricing": ("prices",),
-    "research": ("research",),
-    "funding": ("raise_funds", "borrow", "repay"),
-}
-
 
 def parse_number(text: str) -> float | None:
     """'1e12', '6', '$6', '1,000' -> a float; '' -> None; ValueError otherwise."""
@@ -276,14 +269,14 @@ class ComputePanel(Panel):
         lease, buy = lg.field("lease"), lg.field("buy")
         yield from self.number_row(
             "lease",
-            "Lease",
+            lease.label,
             lease.unit,
             v.standing.lease,
             f"{money(lease.cost_each)} per 1k a quarter; cash pays {lease.hi:,.0f}k",
         )
         yield from self.number_row(
             "buy",
-            "Buy",
+            buy.label,
             buy.unit,
             None,
             f"{money(buy.cost_each)} per 1k; own {v.lab.gpus_owned:,.0f}k",
@@ -304,7 +297,7 @@ class PricingPanel(Panel):
         for m in v.lab.models:
             yield from self.number_row(
                 f"prices.{m.tier}",
-                f"{m.tier.capitalize()} price",
+                f"{prices.label} ({m.tier})",
                 "$/M tokens",
                 m.price,
                 f"serving costs ${m.serving_cost:.2f}; max {prices.hi:g}",
@@ -349,12 +342,13 @@ class ResearchPanel(Panel):
 
     def form(self) -> ComposeResult:
         v = self.session.view()
+        f = self.legal.field("research")
         levels = dict(v.lab.research_levels)
         for track, spend in v.standing.research:
             yield from self.number_row(
                 f"research.{track}",
                 track.capitalize(),
-                "$B a quarter",
+                f.unit,
                 spend,
                 f"level {levels.get(track, 0):.2f}",
             )
@@ -371,17 +365,15 @@ class FundingPanel(Panel):
     def form(self) -> ComposeResult:
         lg = self.legal
         v = self.session.view()
-        yield from self.number_row(
-            "raise_funds",
-            "Raise",
-            "$B",
-            None,
-            f"valuation {money(lg.valuation)}; up to about {money(lg.raise_expected)}",
-        )
-        yield from self.number_row(
-            "borrow", "Borrow", "$B", None, f"lenders allow {money(lg.borrow_room)}"
-        )
-        yield from self.number_row("repay", "Repay", "$B", None, f"debt {money(v.lab.debt)}")
+        hints = {
+            "raise_funds": f"valuation {money(lg.valuation)}; up to about "
+            f"{money(lg.raise_expected)}",
+            "borrow": f"lenders allow {money(lg.borrow_room)}",
+            "repay": f"debt {money(v.lab.debt)}",
+        }
+        for name, hint in hints.items():
+            f = lg.field(name)
+            yield from self.number_row(name, f.label, f.unit, None, hint)
 
     def render_preview(self, p) -> Content:
         if not p.ok:
