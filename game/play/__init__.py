@@ -22,6 +22,7 @@ from .catalog import (
     saves,
     scenarios,
     segments,
+    specialization,
 )
 from .observe import money, signed_money
 from .saves import SaveError, saves_dir
@@ -53,6 +54,7 @@ __all__ = [
     "scenarios",
     "segments",
     "signed_money",
+    "specialization",
     "typed",
     "views",
 ]

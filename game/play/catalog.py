@@ -118,5 +118,18 @@ def segments() -> list[tuple[str, str]]:
     return [(s, SEGMENT_NAMES[s]) for s in SEGMENTS]
 
 
+#: A specialization weighs its segment this much against 1 for each other segment.
+FOCUS_WEIGHT = 3.0
+
+
+def specialization(segment: str | None) -> dict[str, float] | None:
+    """The mix of a lab specialized in `segment` (None or '': the scenario's own mix)."""
+    if not segment:
+        return None
+    if segment not in SEGMENTS:
+        raise ValueError(f"unknown segment {segment!r}; known: {', '.join(SEGMENTS)}")
+    return {s: (FOCUS_WEIGHT if s == segment else 1.0) for s in SEGMENTS}
+
+
 def policies() -> list[tuple[str, str]]:
     return [(name, bot.blurb) for name, bot in BOTS.items()]

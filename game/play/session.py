@@ -604,6 +604,17 @@ class GameSession:
             ladder=tuple(scaling.LEVELS),
         )
 
+    def suggested_run(self) -> v.TrainingPlan:
+        """A starting point for the planner: the run in the draft, else a compute-optimal
+        run of what the lab's free GPUs train in two quarters (at least 1e23 FLOPs)."""
+        t = self.draft.get("train")
+        if t and {"params", "tokens"} <= set(t):
+            return self.plan_training(t["params"], t["tokens"], int(t.get("quarters", 2)))
+        per_q = self.plan_training(1e12, 2e13, 2).flops_per_quarter
+        budget = float(f"{max(2 * per_q, 1e23):.1e}")
+        n, d = self.split_budget(budget)
+        return self.plan_training(n, d, 2)
+
     def split_budget(
         self, flops: float, tokens_per_param: float | None = None
     ) -> tuple[float, float]:

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import flat_text, make_app, ready, type_text
+from uikit import flat_text, make_app, ready, type_text
 
 from game.cli import main
 from game.ui.app import THEMES

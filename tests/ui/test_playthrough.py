@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import make_app, ready, type_text
+from uikit import make_app, ready, type_text
 
 from game.cli import main
 from game.play import open_content

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import flat_text, make_app, ready, type_text
+from uikit import flat_text, make_app, ready, type_text
 
 from game.ui.screens.game import GameScreen
 from game.ui.screens.saves import SavesScreen

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import flat_text, make_app, ready, screen_text
+from uikit import flat_text, make_app, ready, screen_text
 
 from game.ui.screens.debrief import DebriefScreen
 from game.ui.screens.dialogs import Confirm

@@ -6,8 +6,8 @@ Bless new snapshots with --snapshot-update only after looking at snapshot_report
 
 from __future__ import annotations
 
-from conftest import make_app, ready
 from textual.widgets import Input
+from uikit import make_app, ready
 
 
 async def _settle(pilot) -> None:

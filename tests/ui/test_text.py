@@ -6,7 +6,7 @@ import re
 import shutil
 from pathlib import Path
 
-from conftest import flat_text, make_app, ready, type_text
+from uikit import flat_text, make_app, ready, type_text
 
 from game.ui.screens.game import GameScreen
 from game.ui.screens.report import ReportScreen

@@ -13,9 +13,6 @@ from textual.widgets.option_list import Option
 
 from ..widgets import TooSmall, lines
 
-#: A specialization choice weighs its segment this much against 1 for the others.
-FOCUS_WEIGHT = 3.0
-
 
 class NewGameScreen(Screen):
     BINDINGS = [
@@ -106,9 +103,7 @@ class NewGameScreen(Screen):
         opt = ol.get_option_at_index(ol.highlighted or 0)
         name = self.query_one("#lab-name", Input).value.strip() or None
         seg = self.query_one("#specialization", Select).value
-        spec = None
-        if isinstance(seg, str) and seg:
-            spec = {s: (FOCUS_WEIGHT if s == seg else 1.0) for s, _ in play.segments()}
+        spec = play.specialization(seg if isinstance(seg, str) else None)
         raw = self.query_one("#seed-or-code", Input).value.strip()
         error = self.query_one("#newgame-error", Static)
         try:

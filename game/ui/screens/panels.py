@@ -580,20 +580,9 @@ class TrainPanel(Panel):
         s = self.session
         v = s.view()
         f = self.legal.field("train.params")
-        draft = s.draft.get("train")
-        base = s.plan_training(1e12, 2e13, 2)
-        per_q = base.flops_per_quarter
-        if draft:
-            budget = 6 * draft["params"] * draft["tokens"]
-            ratio = draft["tokens"] / draft["params"]
-            quarters = int(draft.get("quarters", 2))
-        else:
-            budget = float(f"{max(2 * per_q, 1e23):.1e}")
-            quarters = 2
-            ratio = None
-        n_opt, d_opt = s.split_budget(budget)
-        optimal = d_opt / n_opt
-        self.ratio = RatioControl(ratio or optimal, optimal, id="ratio")
+        plan = s.suggested_run()
+        per_q, budget, quarters = plan.flops_per_quarter, plan.flops, plan.quarters
+        self.ratio = RatioControl(plan.tokens_per_param, plan.optimal_tokens_per_param, id="ratio")
         if not f.allowed:
             yield Static(f"No new run now: {f.why_not}.", classes="panel-note", markup=False)
         yield from self.number_row(
@@ -639,8 +628,8 @@ class TrainPanel(Panel):
             self.bad[e.field] = e.reason
             return temp
         seg = self.query_one("#mix", Select).value
-        if isinstance(seg, str) and seg:
-            weights = {x: (3.0 if x == seg else 1.0) for x, _ in self.app.play.segments()}
+        weights = self.app.play.specialization(seg if isinstance(seg, str) else None)
+        if weights:
             temp = s.updated("mix", weights, temp)
         return temp
 
