@@ -12,9 +12,18 @@ from __future__ import annotations
 import numpy as np
 
 
+def _move(x: np.ndarray, axis: int, to: int) -> np.ndarray:
+    """np.moveaxis of one axis to the front (to=0) or the back (to=-1), as a view,
+    without moveaxis's argument checks (they cost more than the move on small arrays)."""
+    n = x.ndim
+    axis %= n
+    rest = [i for i in range(n) if i != axis]
+    return x.transpose([axis, *rest] if to == 0 else [*rest, axis])
+
+
 def _last(x, axis):
     x = np.asarray(x)
-    return x if axis in (-1, x.ndim - 1) else np.moveaxis(x, axis, -1)
+    return x if axis in (-1, x.ndim - 1) else _move(x, axis, -1)
 
 
 def rsum(x, axis=-1):
@@ -69,7 +78,7 @@ def asum(x, axis):
     """
     x = np.asarray(x)
     if axis != 0:
-        x = np.moveaxis(x, axis, 0)
+        x = _move(x, axis, 0)
     if x.dtype == bool:
         x = x.astype(np.int64)
     while x.shape[0] > 1:
