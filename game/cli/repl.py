@@ -344,6 +344,8 @@ class Repl:
                 f"{k.label} {k.value}" + (f" ({k.change})" if k.change else "") for k in r.numbers
             )
         )
+        if r.costs:
+            self.say("  costs: " + ", ".join(f"{c.name} {money(c.amount)}" for c in r.costs))
         for a in r.actions:
             self.line(("you: ", "bold"), a)
         for n in r.notices:

@@ -17,17 +17,33 @@ from . import views as v
 from .outputs import VERDICT_MEANING
 from .script import PLAYER
 
-#: Costs shown line by line, as the engine's cash-flow names ($B out this quarter).
-COST_LINES = {
-    "lease": "GPU lease",
-    "purchase": "GPU purchases",
-    "staff": "staff",
-    "research": "research",
+#: Operating costs line by line: the engine's cash flows that are operating costs
+#: (sim.py step 9: op = revenue - serving compute - staff - upkeep - research).
+OPERATING = {"staff": "staff", "research": "research", "product_upkeep": "product upkeep"}
+#: Money paid out that is not an operating cost of the quarter (capex and financing).
+ALSO_PAID = {
+    "purchase": "GPUs bought",
     "product_build": "product builds",
-    "product_upkeep": "product upkeep",
     "distill": "distillation",
     "interest": "interest",
 }
+
+
+def cost_lines(revenue: float, op_profit: float, flows: dict) -> tuple[v.CostLine, ...]:
+    """Where the quarter's money went: the operating costs, which add up to revenue
+    minus operating profit (serving compute is the rest once the cash lines are
+    taken off), then other money paid out, marked as such."""
+    costs = revenue - op_profit
+    out = [v.CostLine(label, -float(flows[k])) for k, label in OPERATING.items()]
+    serving = costs - sum(c.amount for c in out)
+    out.insert(0, v.CostLine("serving compute", serving))
+    out = [c for c in out if abs(c.amount) > 1e-6]
+    out += [
+        v.CostLine(f"{label} (not an operating cost)", -float(flows[k]))
+        for k, label in ALSO_PAID.items()
+        if abs(flows[k]) > 1e-6
+    ]
+    return tuple(out)
 
 
 def money(x: float) -> str:
@@ -131,11 +147,7 @@ def build_view(s) -> v.QuarterView:
         ),
         shares=tuple(shares),
         revenue_share=float(rev_share[me]),
-        costs_detail=tuple(
-            v.CostLine(label, float(-flows[k]))
-            for k, label in COST_LINES.items()
-            if flows and abs(flows[k]) > 1e-6
-        ),
+        costs_detail=cost_lines(revenue, profit, flows) if flows else (),
         research_levels=tuple(
             (r, float(np.log2(1 + st.research[0, me, i] / getattr(p, f"{r}_unit"))))
             for i, r in enumerate(RESEARCH)
@@ -334,6 +346,7 @@ def build_report(s, before: v.QuarterView, notices, saved, error) -> v.QuarterRe
         date=date,
         headline=head,
         numbers=numbers,
+        costs=a.costs_detail,
         actions=tuple(lines),
         news=after.news,
         notices=tuple(notices),

@@ -73,7 +73,7 @@ class LabView:
     building: tuple[tuple[str, int], ...]  # (product, quarters left)
     shares: tuple[ShareView, ...]
     revenue_share: float  # of the industry's model revenue
-    costs_detail: tuple[CostLine, ...]
+    costs_detail: tuple[CostLine, ...]  # operating costs (they add up to `costs`), then capex
     research_levels: tuple[tuple[str, float], ...]
 
 
@@ -280,6 +280,7 @@ class QuarterReport:
     date: str
     headline: str
     numbers: tuple[KeyNumber, ...]
+    costs: tuple[CostLine, ...]  # where the quarter's money went, $B
     actions: tuple[str, ...]  # what the lab did
     news: tuple[NewsItem, ...]
     notices: tuple[str, ...]

@@ -139,3 +139,15 @@ def test_same_seed_and_orders_give_the_same_game(content, tmp_path):
             s.end_quarter(autosave=False)
         runs.append([r.digest for r in s.game.records])
     assert runs[0] == runs[1]
+
+
+def test_the_operating_cost_lines_add_up_to_the_costs(session):
+    session.set("research.efficiency", 0.2)
+    session.set("build", "workspace")
+    for _ in range(3):
+        session.end_quarter(autosave=False)
+    lab = session.view().lab
+    operating = [c for c in lab.costs_detail if "not an operating cost" not in c.name]
+    assert {c.name for c in operating} >= {"serving compute", "staff", "research"}
+    assert sum(c.amount for c in operating) == pytest.approx(lab.costs)
+    assert all(c.amount > 0 for c in operating)

@@ -222,7 +222,7 @@ class GameScreen(Screen):
             rows.append(line(f"Debt {money(a.debt)}"))
         if a.costs_detail:
             rows.append(line(("Costs last quarter", "bold")))
-            rows += [line(f"  {c.name:<16} {money(c.amount)}") for c in a.costs_detail]
+            rows += [line(f"  {fit(c.name, 26):<26} {money(c.amount)}") for c in a.costs_detail]
         return lines(rows)
 
     def _market(self, v) -> Content:

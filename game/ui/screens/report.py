@@ -9,6 +9,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
+from game.play import money
+
 from ..widgets import TooSmall, line, lines
 
 
@@ -62,6 +64,9 @@ def _text(r) -> Content:
     width = max(len(n.label) for n in r.numbers)
     for n in r.numbers:
         rows.append(line(f"{n.label:<{width}}  ", (n.value, "bold"), f"  {n.change}"))
+    if r.costs:
+        rows += ["", line(("Where the money went", "bold"))]
+        rows += [line(f"- {c.name}: {money(c.amount)}") for c in r.costs]
     if r.actions:
         rows += ["", line(("What your lab did", "bold"))]
         rows += [line(f"- {a}") for a in r.actions]
