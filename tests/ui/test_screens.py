@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from uikit import flat_text, make_app, ready, screen_text
 
+from game.ui.screens import dialogs
 from game.ui.screens.debrief import DebriefScreen
 from game.ui.screens.dialogs import Confirm
 from game.ui.screens.game import PANELS, GameScreen
@@ -124,3 +125,17 @@ async def test_a_small_terminal_says_what_size_it_needs(tmp_path, what):
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert "at least 80x24" not in screen_text(app)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_the_save_dialog_opens_at_both_sizes(tmp_path, size):
+    app = make_app(tmp_path, scenario="default", seed=1, name="dlg")
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, dialogs.AskText)
+        assert "Save the game as" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+    assert (tmp_path / "saves" / "dlg.toml").is_file()
