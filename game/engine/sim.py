@@ -75,6 +75,11 @@ def _event_effects(tb: Tables, ev_left: np.ndarray) -> dict[str, np.ndarray]:
     neutral (adds 0, multiplies by 1) is skipped: that changes no bit of the result.
     """
     W, E = ev_left.shape
+    if not (ev_left > 0).any():  # no event under way: every channel neutral, same bits
+        return {
+            **{name: np.zeros(W) for name in tb.ev_add_names},
+            **{name: np.ones(W) for name in tb.ev_mult_names},
+        }
     on = [ev_left[:, e] > 0 for e in range(E)]
     out = {}
     for i, name in enumerate(tb.ev_add_names):
@@ -708,11 +713,13 @@ def _build_products(st: State, tb: Tables, dec: Decisions):
     P = st.built.shape[-1]
     left = st.build_left.reshape(-1, P)
     order = dec.build.reshape(-1, P)
-    # (nonzero on a bool array is much faster than on the int64 counters)
-    rows = np.union1d(np.flatnonzero(order) // P, np.flatnonzero(left != 0) // P)
     build_left = st.build_left.copy()
     built = st.built.copy()
     flow = np.full(st.alive.shape, -0.0)
+    if not order.any() and not left.any():  # nothing ordered, nothing under way
+        return build_left, built, flow
+    # (nonzero on a bool array is much faster than on the int64 counters)
+    rows = np.union1d(np.flatnonzero(order) // P, np.flatnonzero(left != 0) // P)
     if len(rows):
         alive = st.alive.reshape(-1)[rows, None]
         was_built = built.reshape(-1, P)[rows]
