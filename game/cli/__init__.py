@@ -32,6 +32,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("run", "play a playthrough script headless; write summary, quarters and debrief"),
     ("sweep", "outcome distribution of a scenario over many worlds"),
     ("compare", "the same world under two scripts: where and why they diverge"),
+    ("facts", "the stylized facts the model is calibrated to, measured on the engine"),
     ("play", "play a game in the terminal, quarter by quarter (autosaves)"),
     ("saves", "list the saved games"),
     ("replay", "re-simulate a save, verify it, and write the run's outputs"),
@@ -239,6 +240,30 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--out", metavar="DIR", help="also write sweep.json and worlds.csv to DIR")
     content_flag(sweep)
     sweep.set_defaults(func=_play_command("sweep"))
+
+    facts = sub.add_parser(
+        "facts",
+        help=helps["facts"],
+        description=(
+            "Measure each stylized fact (price declines, open-weight share, capital, "
+            "growth, the capability ladder, the designed endings for every bot in the "
+            "seat, balance, the chip vendor, training compute) on N worlds, next to its "
+            "real-world anchor, its source and the band the engine should fall in. "
+            "World k has seed S+k."
+        ),
+    )
+    facts.add_argument(
+        "--worlds", type=int, default=200, metavar="N", help="worlds per batch (default 200)"
+    )
+    facts.add_argument(
+        "--seed", type=int, default=0, metavar="S", help="seed of world 0 (default 0)"
+    )
+    facts.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    facts.add_argument(
+        "--markdown", action="store_true", help="print the table as Markdown (docs/model.md)"
+    )
+    content_flag(facts)
+    facts.set_defaults(func=_play_command("facts"))
 
     comp = sub.add_parser(
         "compare",

@@ -182,6 +182,49 @@ def sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def facts(args: argparse.Namespace) -> int:
+    """`frontier facts`: every stylized fact, measured, with its anchor and band."""
+    from game.play.facts import facts_json, facts_markdown, measure
+
+    if not 1 <= args.worlds <= 100_000:
+        raise CommandError(f"--worlds {args.worlds}: give 1 to 100,000", "e.g. --worlds 200")
+    if args.seed < 0:
+        raise CommandError(f"--seed {args.seed}: seeds are integers >= 0", "e.g. --seed 7")
+    content = _content(args.content)
+    missing = [s for s in ("default", "steel", "solar") if s not in content.scenarios]
+    if missing:
+        raise CommandError(
+            f"the content folder has no {', '.join(missing)} scenario; the facts are "
+            "measured on default, steel and solar",
+            "drop --content, or add those scenarios",
+        )
+    from game.play.facts import POLICIES
+
+    batches = 3 * len(POLICIES)
+    with _progress(f"{batches} batches of {args.worlds:,} worlds", batches) as tick:
+        rows = measure(content, args.worlds, args.seed, progress=lambda _: tick(1))
+    if args.json:
+        print(json.dumps(facts_json(rows, args.worlds, args.seed)))
+        return 0
+    if args.markdown:
+        print(facts_markdown(rows, args.worlds, args.seed), end="")
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    t = Table(title=f"Stylized facts: {args.worlds:,} worlds per batch, seed {args.seed}")
+    for col in ("fact", "anchor", "engine", "band", ""):
+        t.add_column(col)
+    for r in rows:
+        value = "n/a" if r.ok is None else f"{r.value:.3g} {r.unit}"
+        mark = Text("n/a") if r.ok is None else Text("ok", "green") if r.ok else Text("miss", "red")
+        t.add_row(Text(r.text), Text(r.anchor), Text(value), Text(r.band()), mark)
+    Console().print(t)
+    print(f"{sum(1 for r in rows if r.ok)} of {len(rows)} facts within their band")
+    return 0
+
+
 def _sweep_table(d: dict, verdicts) -> None:
     from rich.console import Console
     from rich.table import Table
