@@ -307,6 +307,10 @@ class Repl:
                 f"the starting frontier now costs ${m.constant_cap_price:.2f}/M; "
                 f"{m.labs_alive} labs alive"
             )
+            self.say(
+                f"  buyers who have adopted AI {m.adoption:.0%} of all who could; "
+                f"investors' mood {m.sentiment:.2f} (1 = neutral)"
+            )
         else:
             self.say(f"market: {m.trend}")
         t = Table(box=None, pad_edge=False, show_edge=False)

@@ -272,6 +272,8 @@ def _market(g, last) -> v.MarketView:
         gpu_hour=float(m["compute_price"][0]),
         labs_alive=int(m["labs_alive"][0]),
         open_token_share=float(m["open_token_share"][0]),
+        adoption=g.records[-1].market["adoption"],
+        sentiment=g.records[-1].market["sentiment"],
     )
 
 

@@ -95,6 +95,8 @@ def summary(game: Game, script: str | None = None, policy: str | None = None) ->
         "cr4": _r(last["cr4"]),
         "lerner": _r(last["lerner"]),
         "value_chain": {k: _r(vc[j]) for j, k in enumerate(VC_NAMES)},
+        "adoption": _r(last["adoption"]),
+        "investor_sentiment": _r(last["sentiment"]),
         "units": {"money": "$B", "hhi": "0-10,000", "shares": "0-1"},
         "labs": labs,
         "player": {
@@ -150,6 +152,8 @@ QUARTER_COLUMNS = (
     *(f"price_{t}" for t in TIERS),
     "capability",
     "level",
+    "adoption",
+    "sentiment",
 )
 
 
@@ -178,6 +182,8 @@ def quarters_csv(game: Game) -> str:
                     *(f"{lq.prices[t]:.4f}" for t in TIERS),
                     f"{lq.capability:.3f}",
                     lq.level,
+                    f"{rec.market['adoption']:.4f}",
+                    f"{rec.market['sentiment']:.4f}",
                 ]
             )
     return buf.getvalue()
@@ -290,6 +296,16 @@ def debrief_md(game: Game, script: str | None = None, s: dict | None = None) -> 
     for k in VC_NAMES:
         share = _pct(vc[k] / total) if vc[k] >= 0 else "loss"
         add(f"| {labels[k]} | {_money(vc[k])} | {share} |")
+    add("")
+    first, last = game.records[0].market, game.records[-1].market
+    add("## Buyers and investors")
+    add("")
+    add(
+        f"Buyers who had adopted AI, of all who could: {_pct(first['adoption'])} after the "
+        f"first quarter, {_pct(last['adoption'])} at the end (Bass diffusion, docs/model.md "
+        f"8.3). Investors' mood (1 = neutral): {first['sentiment']:.2f} at the start, "
+        f"{last['sentiment']:.2f} at the end (docs/model.md 12)."
+    )
     add("")
     add("## Market concentration, year by year")
     add("")

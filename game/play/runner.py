@@ -183,6 +183,9 @@ class Game:
             "open_token_share": float(m["open_token_share"][0]),
             "market_size": float(m["market_size"][0]),
             "labs_alive": int(m["labs_alive"][0]),
+            # Bass diffusion: the buyers who have adopted AI, of all who could (all segments).
+            "adoption": float(m["adopters"][0].sum() / max(float(m["potential"][0].sum()), 1e-12)),
+            "sentiment": float(m["sentiment"][0]),  # investors' mood, 1 = neutral
         }
         return QuarterRecord(
             quarter=report.quarter,

@@ -105,6 +105,8 @@ class MarketView:
     gpu_hour: float | None  # $ per GPU-hour, vendor list price
     labs_alive: int
     open_token_share: float | None
+    adoption: float | None = None  # buyers who adopted AI, of all who could (Bass)
+    sentiment: float | None = None  # investors' mood, 1 = neutral
 
 
 @dataclass(frozen=True)

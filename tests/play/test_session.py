@@ -151,3 +151,19 @@ def test_the_operating_cost_lines_add_up_to_the_costs(session):
     assert {c.name for c in operating} >= {"serving compute", "staff", "research"}
     assert sum(c.amount for c in operating) == pytest.approx(lab.costs)
     assert all(c.amount > 0 for c in operating)
+
+
+def test_adoption_and_investor_mood_are_reported(content, tmp_path):
+    s = GameSession.new(content, scenario="default", seed=8, folder=tmp_path)
+    for _ in range(12):
+        s.end_quarter(autosave=False)
+    m = s.view().market
+    first = s.game.records[0].market
+    assert 0 < first["adoption"] < m.adoption <= 1  # Bass diffusion spreads
+    assert m.sentiment > 0
+    files = s.run_files()
+    assert "adoption,sentiment" in files["quarters.csv"].splitlines()[0]
+    summary = json.loads(files["summary.json"])
+    assert summary["adoption"] == pytest.approx(m.adoption, rel=1e-5)
+    assert summary["investor_sentiment"] == pytest.approx(m.sentiment, rel=1e-5)
+    assert "## Buyers and investors" in files["debrief.md"]

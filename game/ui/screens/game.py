@@ -260,6 +260,12 @@ class GameScreen(Screen):
                     f" {m.open_capability:.2f} ${m.open_price:.2f}/M",
                 ),
                 line(f"GPU-hour ${m.gpu_hour:.2f}; {m.labs_alive} labs alive"),
+                line(
+                    term("Adoption", "bass-diffusion"),
+                    f" {pct(m.adoption)} ",
+                    term("investor mood", "hype-cycle"),
+                    f" {m.sentiment:.2f}",
+                ),
             ]
         )
 
