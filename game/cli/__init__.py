@@ -638,7 +638,10 @@ def lesson_markdown(c, lid: str, instructor: bool = False) -> str:
     out += ["## Objectives", "", *(f"- {o}" for o in m.objectives), ""]
     out += ["## Before you play", "", m.predict.strip(), ""]
     out += ["## Checkpoints", ""]
-    out += [f"- **Q{cp.quarter}** ({_year(scen, cp.quarter)}): {cp.prompt}" for cp in m.checkpoints]
+    out += [
+        f"- **Quarter {cp.quarter}** ({_year(scen, cp.quarter - 1)}): {cp.prompt}"
+        for cp in m.checkpoints
+    ]
     out += ["", "## Debrief", "", *(f"{i}. {q}" for i, q in enumerate(m.debrief, 1)), ""]
     if m.glossary:
         out += ["## Terms", ""]

@@ -582,6 +582,17 @@ def _check_lesson(content: Content, m: sc.LessonModel, f: TomlFile) -> list[str]
                 f, ("scenario",), f"unknown scenario {m.scenario!r}; known: {known_list(known)}"
             )
         )
+    scen = content.scenarios.get(m.scenario)
+    for j, cp in enumerate(m.checkpoints):
+        if scen is not None and cp.quarter > scen.quarters:
+            errs.append(
+                error_at(
+                    f,
+                    ("checkpoints", j, "quarter"),
+                    f"quarter {cp.quarter} is after the scenario's last ({scen.quarters}); "
+                    "checkpoints count quarters from 1, as the game does",
+                )
+            )
     for j, t in enumerate(m.glossary):
         if t not in content.terms:
             errs.append(

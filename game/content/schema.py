@@ -222,7 +222,8 @@ class ScenarioModel(Versioned):
 
 
 class Checkpoint(Model):
-    quarter: Annotated[int, BeforeValidator(_integer), Field(ge=0, le=79)]
+    # Counted as the game counts: 1 is the first quarter played.
+    quarter: Annotated[int, BeforeValidator(_integer), Field(ge=1, le=80)]
     prompt: Text
 
 

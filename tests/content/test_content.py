@@ -379,3 +379,27 @@ def test_bad_fixture_through_the_cli(name):
 
 def test_every_bad_fixture_has_an_expectation():
     assert {p.stem for p in BAD.glob("*.toml")} - {"expected"} == set(_expected())
+
+
+def test_lesson_checkpoints_count_quarters_as_the_game_does():
+    from game.cli import lesson_markdown
+
+    c = load_content(default_content_dir())
+    for lid, lesson in c.lessons.items():
+        quarters = c.scenarios[lesson.scenario].quarters
+        assert all(1 <= cp.quarter <= quarters for cp in lesson.checkpoints), lid
+        text = lesson_markdown(c, lid)
+        first = lesson.checkpoints[0]
+        year = c.scenarios[lesson.scenario].start_year + (first.quarter - 1) // 4
+        assert f"**Quarter {first.quarter}** ({year} Q{(first.quarter - 1) % 4 + 1})" in text
+
+
+def test_the_tokens_per_parameter_claim_holds_for_the_games_law():
+    from game.engine import scaling
+
+    c = load_content(default_content_dir())
+    objective = " ".join(c.lessons["scaling-law"].objectives)
+    assert "15 to 20 tokens per parameter" in objective
+    for flops in (1e24, 1e25, 1e26, 1e27):
+        n, d = scaling.compute_optimal(flops)
+        assert 15 <= d / n <= 20, flops
