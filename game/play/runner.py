@@ -310,7 +310,24 @@ def player_actions(
     if report.metrics["released"][0, i]:
         out.append(Action("release", "published its frontier model's weights", True))
     if f["distill"] < -1e-9:
-        out.append(Action("distill", "distilled a small model from its frontier model", False))
+        a = float(old.cap[0, i, 1]) if old.has[0, i, 1] else None
+        b = float(new.cap[0, i, 1])
+        cost = -f["distill"]
+        paid = f"${cost * 1000:.1f}M" if cost < 0.01 else f"${cost:.2f}B"
+        if a is None:
+            text = f"distilled a small model from its frontier model for {paid}: capability {b:.2f}"
+        elif b > a + 1e-6:
+            text = (
+                f"distilled a small model from its frontier model for {paid}: small-model "
+                f"capability {a:.2f} -> {b:.2f}"
+            )
+        else:
+            text = (
+                f"paid {paid} to distil a small model, for no gain: its small model "
+                f"({a:.2f}) already matched a distillation of this frontier model; distil "
+                "after a better frontier model ships"
+            )
+        out.append(Action("distill", text, a is None or b > a + 1e-6))
     if f["research"] < -1e-9:
         out.append(Action("research", f"spent ${-f['research']:.2f}B on research", False))
     a, b = float(old.lease[0, i]), float(new.lease[0, i])

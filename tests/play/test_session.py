@@ -167,3 +167,21 @@ def test_adoption_and_investor_mood_are_reported(content, tmp_path):
     assert summary["adoption"] == pytest.approx(m.adoption, rel=1e-5)
     assert summary["investor_sentiment"] == pytest.approx(m.sentiment, rel=1e-5)
     assert "## Buyers and investors" in files["debrief.md"]
+
+
+def test_a_distillation_says_what_it_gained(content, tmp_path):
+    s = GameSession.new(content, scenario="default", seed=4, folder=tmp_path)
+    # At the start the small model is already a distillation of the frontier model.
+    s.set("distill", True)
+    report = s.end_quarter(autosave=False)
+    assert any("for no gain" in a for a in report.actions), report.actions
+    # After a bigger frontier model ships, distilling it makes a better small model.
+    s.set("lease", 60.0)
+    s.set("train", {"params": 2e12, "tokens": 4e13, "quarters": 2})
+    for _ in range(5):
+        s.end_quarter(autosave=False)
+    assert s.game.world.state.cap[0, 0, 0] > s.game.records[0].labs[0].capability
+    s.set("distill", True)
+    report = s.end_quarter(autosave=False)
+    gained = [a for a in report.actions if a.startswith("distilled a small model")]
+    assert gained and "->" in gained[0], report.actions
