@@ -328,7 +328,9 @@ class Repl:
         self.con.print(t)
         self.say(f"goals (score {v.score}/100 if the game ended now):")
         for g in v.goals:
-            self.say(f"  [{'x' if g.met else ' '}] {g.text} ({g.target}; now {g.value:,.3g})")
+            self.say(f"  [{'x' if g.met else ' '}] {g.text}: {g.status}")
+        for h in v.hints:
+            self.line(("tip: ", "bold"), h)
         if news and v.news:
             self.say("news:")
             for n in v.news:
@@ -350,6 +352,11 @@ class Repl:
         )
         if r.costs:
             self.say("  costs: " + ", ".join(f"{c.name} {money(c.amount)}" for c in r.costs))
+        if r.cash_bridge:
+            self.say(
+                "  cash moved by: "
+                + ", ".join(f"{c.name} {signed_money(c.amount)}" for c in r.cash_bridge)
+            )
         for a in r.actions:
             self.line(("you: ", "bold"), a)
         for n in r.notices:

@@ -1135,6 +1135,8 @@ def step(
         "fringe_compute_spend": fringe_compute,
         "revenue": revenue,
         "op_profit": op,
+        "gpu_wear": dep,  # (W,L) $B: depreciation of owned GPUs, a cost paid in no cash
+        "train_compute": train_cost,  # (W,L) $B: compute given to training, not in op
         "econ_profit": econ,
         "cash": ns.cash,
         "alive": ns.alive.copy(),

@@ -182,7 +182,14 @@ def build_view(s) -> v.QuarterView:
     values = g.goal_values()
     score, met = g.score()
     goals = tuple(
-        v.GoalView(x.id, x.text, f"{x.op} {x.value:g}", float(values[x.id]), x.id in met)
+        v.GoalView(
+            x.id,
+            x.text,
+            f"{x.op} {x.value:g}",
+            float(values[x.id]),
+            x.id in met,
+            goal_status(x, float(values[x.id])),
+        )
         for x in g.goals
     )
     news = tuple(_news(g, recs[-1])) if recs else ()
@@ -221,7 +228,67 @@ def build_view(s) -> v.QuarterView:
         news=news,
         history=hist,
         standing=standing,
+        played=g.quarter,
+        hints=tuple(_hints(g, lab, market)),
     )
+
+
+def goal_status(goal, value: float) -> str:
+    """A goal's standing in its own unit: 'in business', '11.2% (needs 15%+)'."""
+    need = "+" if goal.op == ">=" else " or less"
+    if goal.metric == "alive":
+        return "in business" if value >= 1 else "bankrupt"
+    if goal.metric in ("revenue_share", "market_share_segment"):
+        where = f" of {SEGMENT_NAMES[goal.segment]} buyers" if goal.segment else ""
+        return f"{value:.1%}{where} (needs {goal.value:.0%}{need})"
+    if goal.metric in ("cash", "cumulative_profit"):
+        return f"{money(value)} (needs {money(goal.value)}{need})"
+    return f"{value:.2f} (needs {goal.value:g}{need})"  # capability index
+
+
+def _hints(g, lab: v.LabView, market: v.MarketView) -> list[str]:
+    """What the lab's situation calls for, read off the view (never an order)."""
+    out = []
+    if g.quarter == 0:
+        out.append(
+            "Your first quarter: look at your prices (p), plan a training run (t), rent "
+            "GPUs if you need more (c), then press e to play the quarter and read its report."
+        )
+    own = max((m.capability for m in lab.models if m.tier == "frontier"), default=0.0)
+    if lab.alive and own < market.open_capability - 1e-9 and lab.training is None:
+        out.append(
+            f"Your best model ({own:.2f}) is weaker than the free open-weight model "
+            f"({market.open_capability:.2f}), so buyers treat you as one more host of it: "
+            "a bigger model of your own (t) is how to get ahead."
+        )
+    if lab.alive and lab.runway is not None and lab.runway < 6:
+        out.append(
+            f"At this burn your cash lasts about {lab.runway:.0f} quarters: raise or borrow "
+            "(f), or cut costs."
+        )
+    if g.quarter and lab.served < 0.95:
+        out.append(f"Your GPUs served only {lab.served:.0%} of demand last quarter: rent more (c).")
+    return out
+
+
+def cash_bridge(m: dict, flows: dict, lab: int) -> tuple[v.CostLine, ...]:
+    """From operating profit to the change in cash (sim.py: the cash identity). Signed:
+    positive lines add cash. They add up to the quarter's change in cash."""
+    items = [
+        ("operating profit", float(m["op_profit"][0, lab])),
+        ("GPU wear: in the costs, but no cash paid", float(m["gpu_wear"][0, lab])),
+        ("compute for training (not in the costs)", -float(m["train_compute"][0, lab])),
+        ("GPUs bought", float(flows["purchase"])),
+        ("product builds", float(flows["product_build"])),
+        ("distillation", float(flows["distill"])),
+        ("interest", float(flows["interest"])),
+        ("raised from investors", float(flows["funding"])),
+        ("borrowed", float(flows["borrow"])),
+        ("repaid", float(flows["repay"])),
+        ("subsidy", float(flows["subsidy"])),
+        ("written off", float(flows["writeoff"])),
+    ]
+    return tuple(v.CostLine(name, x) for name, x in items if abs(x) > 1e-6)
 
 
 def _market(g, last) -> v.MarketView:
@@ -334,9 +401,13 @@ def build_report(s, before: v.QuarterView, notices, saved, error) -> v.QuarterRe
             f"{a.revenue_share:.1%}",
             f"{(a.revenue_share - b.revenue_share) * 100:+.1f} pts" if g.quarter > 1 else "",
         ),
-        v.KeyNumber("HHI", f"{m.hhi:,.0f}", ch(m.hhi, mb.hhi, lambda d: f"{d:+,.0f}")),
         v.KeyNumber(
-            "verdict",
+            "HHI (concentration)",
+            f"{m.hhi:,.0f} of 10,000",
+            ch(m.hhi, mb.hhi, lambda d: f"{d:+,.0f}"),
+        ),
+        v.KeyNumber(
+            "market verdict",
             m.verdict or "",
             "" if mb.verdict in (None, m.verdict) else f"was {mb.verdict}",
         ),
@@ -349,6 +420,13 @@ def build_report(s, before: v.QuarterView, notices, saved, error) -> v.QuarterRe
         headline=head,
         numbers=numbers,
         costs=a.costs_detail,
+        cash_bridge=cash_bridge(
+            g.world.reports[-1].metrics,
+            dict(zip(FLOW_NAMES, g.world.reports[-1].flows[0, PLAYER], strict=True)),
+            PLAYER,
+        )
+        if a.alive
+        else (),
         actions=tuple(lines),
         news=after.news,
         notices=tuple(notices),

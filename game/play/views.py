@@ -116,6 +116,7 @@ class GoalView:
     target: str
     value: float
     met: bool
+    status: str = ""  # where the lab stands, in the goal's own unit: "11.2% (needs 15%+)"
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,8 @@ class QuarterView:
     news: tuple[NewsItem, ...]  # last quarter's
     history: HistoryView
     standing: StandingView
+    played: int = 0  # quarters played so far (0: no figures for a quarter yet)
+    hints: tuple[str, ...] = ()  # what the lab's situation calls for, in plain words
 
 
 @dataclass(frozen=True)
@@ -283,6 +286,7 @@ class QuarterReport:
     headline: str
     numbers: tuple[KeyNumber, ...]
     costs: tuple[CostLine, ...]  # where the quarter's money went, $B
+    cash_bridge: tuple[CostLine, ...]  # from operating profit to the change in cash
     actions: tuple[str, ...]  # what the lab did
     news: tuple[NewsItem, ...]
     notices: tuple[str, ...]

@@ -185,3 +185,34 @@ def test_a_distillation_says_what_it_gained(content, tmp_path):
     report = s.end_quarter(autosave=False)
     gained = [a for a in report.actions if a.startswith("distilled a small model")]
     assert gained and "->" in gained[0], report.actions
+
+
+def test_the_report_explains_the_change_in_cash(content, tmp_path):
+    for scen, seed in (("default", 1), ("steel", 3)):
+        s = GameSession.new(content, scenario=scen, seed=seed, folder=tmp_path)
+        s.set("train", {"params": 1e12, "tokens": 2e13, "quarters": 2})
+        s.set("raise_funds", 2.0)
+        s.set("build", "workspace")
+        cash = s.view().lab.cash
+        for _ in range(4):
+            report = s.end_quarter(autosave=False)
+            now = s.view().lab.cash
+            assert sum(c.amount for c in report.cash_bridge) == pytest.approx(now - cash)
+            assert report.cash_bridge[0].name == "operating profit"
+            cash = now
+
+
+def test_goals_and_tips_speak_plainly(content, tmp_path):
+    s = GameSession.new(content, scenario="default", seed=1, folder=tmp_path)
+    v = s.view()
+    assert v.played == 0 and any("first quarter" in h for h in v.hints)
+    # The starting model is below the open-weight one: the tip says what to do.
+    assert any("weaker than the free open-weight model" in h for h in v.hints)
+    status = {g.id: g.status for g in v.goals}
+    assert "in business" in status.values()
+    share = next(g for g in s.game.goals if g.metric == "revenue_share")
+    assert status[share.id].endswith(f"(needs {share.value:.0%}+)")
+    s.set("train", {"params": 1e12, "tokens": 2e13, "quarters": 2})
+    s.end_quarter(autosave=False)
+    hints = s.view().hints
+    assert not any("first quarter" in h or "weaker than" in h for h in hints)

@@ -86,7 +86,7 @@ async def test_dashboard_report_and_debrief_at_both_sizes(tmp_path, size):
     async with app.run_test(size=size) as pilot:
         await ready(pilot)
         shown = screen_text(app)
-        for label in ("Your lab", "Market", "Rivals", "Goals", "News", "quarter 1/"):
+        for label in ("Your lab", "Market", "Rivals", "Goals", "Tips and news", "quarter 1/"):
             assert label in shown, label
         await pilot.press("e")
         await pilot.pause()

@@ -102,7 +102,7 @@ class GameScreen(Screen):
             "shares-box": "Your share of buyers",
             "rivals-box": "Rivals",
             "goals-box": "Goals",
-            "news-box": "News",
+            "news-box": "Tips and news",
         }
         for wid, title in titles.items():
             self.query_one(f"#{wid}").border_title = title
@@ -132,18 +132,17 @@ class GameScreen(Screen):
 
     def refresh_draft(self, refusals=None) -> None:
         s = self.session
-        parts: list = [("This quarter: ", "bold")]
+        parts: list = [("Orders: ", "bold")]
         d = s.draft
         if not d:
-            parts.append("no new orders; standing orders carry on")
+            parts.append("none new; last quarter's carry on")
         else:
             parts.append(describe_draft(d))
         st = s.view().standing if refusals is None else None
         if st is not None:
-            parts.append(f"  | lease {st.lease:,.0f}k GPUs")
+            parts.append(f" (renting {st.lease:,.0f}k GPUs")
             spend = sum(x for _, x in st.research)
-            if spend:
-                parts.append(f", research ${spend:.2f}B/q")
+            parts.append(f", research ${spend:.2f}B/q)" if spend else ")")
         if refusals is None:
             refusals = s.check() if d else []
         widget = self.query_one("#draft", Static)
@@ -158,63 +157,71 @@ class GameScreen(Screen):
     def _topbar(self, v) -> Content:
         status = "game over" if v.done else f"quarter {v.quarter}/{v.quarters}"
         met = sum(g.met for g in v.goals)
-        goals = f"goals met {met}/{len(v.goals)}" if v.goals else f"score {v.score}/100"
+        goals = f"goals on track {met}/{len(v.goals)}" if v.goals else f"score {v.score}/100"
         return line((v.date, "bold"), f" · {status} · {goals} · ", fit(v.title, 40))
 
     def _lab(self, v) -> Content:
         a = v.lab
-        runway = "∞" if a.runway is None else f"{a.runway:.0f}q"
         rows = [
             line(
-                (fit(a.name, 20), "bold"),
+                (fit(a.name, 22), "bold"),
                 "  " if a.alive else " BANKRUPT ",
-                term("cash", None),
-                f" {money(a.cash)}",
-            ),
-            line(
-                "Revenue ",
-                (money(a.revenue), "bold"),
-                " ",
-                change(a.revenue_change, signed_money),
-                "  ",
-                term("runway", None),
-                f" {runway}",
-            ),
-            line(
-                f"Costs {money(a.costs)}  profit ",
-                (money(a.profit), "bold"),
-                " ",
-                change(a.profit_change, signed_money),
-            ),
-            line(
-                term("Value", None),
-                f" {money(a.valuation)}  GPUs {a.gpus_owned:,.0f}k+{a.gpus_leased:,.0f}k lease",
-            ),
+                f"cash {money(a.cash)}",
+            )
         ]
+        if not v.played:
+            rows += [
+                line("Revenue, costs, profit: after the"),
+                line("first quarter (press e)"),
+            ]
+        else:
+            runway = "cash not falling" if a.runway is None else f"runway {a.runway:.0f}q"
+            rows += [
+                line(
+                    "Revenue ",
+                    (money(a.revenue), "bold"),
+                    " ",
+                    change(a.revenue_change, signed_money),
+                    f"  {runway}",
+                ),
+                line(
+                    f"Costs {money(a.costs)}  profit ",
+                    (money(a.profit), "bold"),
+                    " ",
+                    change(a.profit_change, signed_money),
+                ),
+            ]
+        rows.append(
+            line(
+                f"Valuation {money(a.valuation)}  GPUs {a.gpus_owned:,.0f}k"
+                + (f"+{a.gpus_leased:,.0f}k rented" if a.gpus_leased else " owned")
+            )
+        )
+        rows.append(
+            line(
+                ("model    ", "bold"),
+                term("cap", "capability-index"),
+                (" price/M serve/M ", "bold"),
+                term("margin", "lerner-index"),
+            )
+        )
         for m in a.models:
             rows.append(
                 line(
-                    (f"{m.tier.capitalize():<8} ", "bold"),
-                    term("cap", "capability-index"),
-                    f" {m.capability:.2f} ",
-                    fit(m.level, 14),
-                    " (open)" if m.open_weights else "",
+                    f"{m.tier:<8} {m.capability:4.2f}  ${m.price:5.2f}  ${m.serving_cost:5.2f}  "
+                    f"{pct(m.margin):>4}"
                 )
             )
-            rows.append(
-                line(
-                    f"  ${m.price:.2f}/M, costs ${m.serving_cost:.2f}, ",
-                    term("margin", "lerner-index"),
-                    f" {pct(m.margin)}",
-                )
-            )
+        levels = " / ".join(m.level + (" (open)" if m.open_weights else "") for m in a.models)
+        rows.append(line(fit(f"Level: {levels}", 36)))
         if a.training:
             t = a.training
             wait = f", ships in {t.shipping_in}q" if t.shipping_in else ""
             rows.append(line(f"Training {si(t.params)}x{si(t.tokens)}: {pct(t.progress)}{wait}"))
         else:
             rows.append(line("Training: none (t plans a run)"))
-        rows.append(line(f"Revenue share {pct(a.revenue_share, 1)}; served {pct(a.served)}"))
+        if v.played:
+            rows.append(line(f"Revenue share {pct(a.revenue_share, 1)}; served {pct(a.served)}"))
         if a.building:
             rows.append(line("Building " + ", ".join(f"{p} ({q}q)" for p, q in a.building)))
         rows.append(line("Products " + (", ".join(a.products) or "none")))
@@ -270,6 +277,11 @@ class GameScreen(Screen):
         )
 
     def _shares(self, v) -> Content:
+        if not v.played:
+            return lines(
+                [line(f"{fit(s.name, 24):<24}    -") for s in v.lab.shares]
+                + [line("(buyers choose in the first quarter)")]
+            )
         rows = []
         for s in v.lab.shares:
             rows.append(
@@ -277,22 +289,20 @@ class GameScreen(Screen):
                     f"{fit(s.name, 24):<24} ",
                     (f"{pct(s.share):>4}", "bold"),
                     " ",
-                    change(s.change if v.quarter > 1 else None, lambda d: f"{d * 100:+.1f}"),
+                    change(s.change if v.played > 1 else None, lambda d: f"{d * 100:+.1f}"),
                 )
             )
         return lines(rows)
 
     def _rivals(self, v) -> Content:
-        rows = [line(("lab            cap   price  share", "bold"))]
+        rows = [line(("lab            cap  price/M  rev.share", "bold"))]
         for r in v.rivals:
             if not r.alive:
                 rows.append(line(f"{fit(r.name, 14):<14} bankrupt"))
                 continue
+            share = pct(r.revenue_share) if v.played else "-"
             rows.append(
-                line(
-                    f"{fit(r.name, 14):<14} {r.capability:4.2f} "
-                    f"{r.price:6.2f} {pct(r.revenue_share):>6}"
-                )
+                line(f"{fit(r.name, 14):<14} {r.capability:4.2f}  ${r.price:6.2f}  {share:>7}")
             )
         return lines(rows)
 
@@ -301,14 +311,14 @@ class GameScreen(Screen):
             return lines([line("Survive to the end.")])
         rows = []
         for g in v.goals:
-            mark = ("+ ", "bold green") if g.met else ("- ", "bold")
-            rows.append(line(mark, f"{g.text} ({g.target}; now {g.value:.3g})"))
+            mark = ("on track ", "bold green") if g.met else ("not yet  ", "bold")
+            rows.append(line(mark, f"{g.text}: {g.status}"))
         return lines(rows)
 
     def _news(self, v) -> Content:
-        if not v.news:
-            return lines([line("Nothing yet: end the quarter with e.")])
-        rows = []
+        rows = [line(("Tip: ", "bold"), h) for h in v.hints]
+        if not v.news and not rows:
+            return lines([line("A quiet quarter: no market events.")])
         for n in v.news:
             rows.append(line(("* " if n.mine else "- ", "bold"), n.text))
         return lines(rows)

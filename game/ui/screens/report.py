@@ -9,7 +9,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
-from game.play import money
+from game.play import money, signed_money
 
 from ..widgets import TooSmall, line, lines
 
@@ -65,8 +65,12 @@ def _text(r) -> Content:
     for n in r.numbers:
         rows.append(line(f"{n.label:<{width}}  ", (n.value, "bold"), f"  {n.change}"))
     if r.costs:
-        rows += ["", line(("Where the money went", "bold"))]
+        rows += ["", line(("Costs this quarter", "bold"), " (revenue minus these is the profit)")]
         rows += [line(f"- {c.name}: {money(c.amount)}") for c in r.costs]
+    if r.cash_bridge:
+        total = sum(c.amount for c in r.cash_bridge)
+        rows += ["", line(("Why cash moved ", "bold"), f"({signed_money(total)})")]
+        rows += [line(f"{signed_money(c.amount):>9}  {c.name}") for c in r.cash_bridge]
     if r.actions:
         rows += ["", line(("What your lab did", "bold"))]
         rows += [line(f"- {a}") for a in r.actions]
