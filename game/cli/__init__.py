@@ -18,6 +18,7 @@ import sys
 from collections.abc import Sequence
 
 from game import __version__
+from game.text import count, sci, si
 
 PROG = "frontier"
 #: Parameter counts the capability scale covers (game.engine.scaling's grid).
@@ -406,25 +407,6 @@ def cmd_home(args: argparse.Namespace) -> int:
     return 0
 
 
-def _si(count: float) -> str:
-    """70e9 -> '70B', a short reading next to the exact figure; '' outside 1e3..1e15."""
-    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if scale <= count < 1e15:
-            return f"{count / scale:.3g}{suffix}"
-    return ""
-
-
-def _count(value: float) -> str:
-    """70e9 -> '70B', 1e20 -> '1e20'."""
-    return _si(value) or _sci(value)
-
-
-def _sci(value: float) -> str:
-    """1e24 -> '1e24', 3.5e25 -> '3.5e25'."""
-    mantissa, _, exponent = f"{value:.3g}".partition("e")
-    return f"{mantissa}e{int(exponent)}" if exponent else mantissa
-
-
 def scaling_report(
     *,
     flops: float | None = None,
@@ -444,7 +426,7 @@ def scaling_report(
 
     if tokens is not None and tokens < 1:
         raise UsageError(
-            f"argument --tokens: must be at least 1, got {_sci(tokens)}",
+            f"argument --tokens: must be at least 1, got {sci(tokens)}",
             hint=f"see '{PROG} scaling --help'",
         )
     with np.errstate(all="ignore"):
@@ -467,11 +449,11 @@ def scaling_report(
                 sc.TRAIN_FLOPS_PER_PARAM_TOKEN * p * float(sc.optimal_tokens_for_params(p, fit))
                 for p in PARAMS_RANGE
             )
-        what = f"--flops {_sci(flops)}" if flops is not None else f"--params {_sci(params)}"
+        what = f"--flops {sci(flops)}" if flops is not None else f"--params {sci(params)}"
         raise UsageError(
             f"{what} is outside the range the model covers",
-            hint=f"use --params from {_sci(low)} to {_sci(high)} "
-            f"or --flops from about {_sci(c_low)} to {_sci(c_high)}",
+            hint=f"use --params from {sci(low)} to {sci(high)} "
+            f"or --flops from about {sci(c_low)} to {sci(c_high)}",
         )
     return {
         "flops": c,
@@ -487,8 +469,8 @@ def _scaling_table(report: dict[str, float | str], *, title: str) -> str:
     n, d = float(report["params"]), float(report["tokens"])
     rows = [
         ("FLOPs", f"{float(report['flops']):.3e}", ""),
-        ("parameters", f"{n:.3e}", _si(n)),
-        ("tokens", f"{d:.3e}", _si(d)),
+        ("parameters", f"{n:.3e}", si(n)),
+        ("tokens", f"{d:.3e}", si(d)),
         ("tokens/param", f"{d / n:.3g}", ""),
         ("loss", f"{float(report['loss']):.4f}", ""),
         ("capability", f"{float(report['capability']):.2f}", ""),
@@ -524,11 +506,11 @@ def cmd_scaling(args: argparse.Namespace) -> int:
         return 0
     law = args.law.strip().lower()
     if args.flops is not None:
-        title = f"Compute-optimal allocation for {_sci(args.flops)} FLOPs"
+        title = f"Compute-optimal allocation for {sci(args.flops)} FLOPs"
     elif args.tokens is None:
-        title = f"Model with {_count(args.params)} parameters, compute-optimal tokens"
+        title = f"Model with {count(args.params)} parameters, compute-optimal tokens"
     else:
-        title = f"Model with {_count(args.params)} parameters on {_count(args.tokens)} tokens"
+        title = f"Model with {count(args.params)} parameters on {count(args.tokens)} tokens"
     title += f" ({law} law)"
     print(_scaling_table(report, title=title))
     return 0

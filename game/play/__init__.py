@@ -8,6 +8,7 @@ all three.
 
 from game.content.loader import ContentError
 from game.engine.orders import ORDER_FIELDS, OrderError, OrderField
+from game.text import count, money, sci, signed_money
 
 from . import typed, views
 from .catalog import (
@@ -24,7 +25,6 @@ from .catalog import (
     segments,
     specialization,
 )
-from .observe import money, signed_money
 from .saves import SaveError, saves_dir
 from .script import ScriptError
 from .session import DraftError, GameSession
@@ -44,6 +44,7 @@ __all__ = [
     "ScenarioCard",
     "ScriptError",
     "Term",
+    "count",
     "glossary",
     "lessons",
     "money",
@@ -52,6 +53,7 @@ __all__ = [
     "saves",
     "saves_dir",
     "scenarios",
+    "sci",
     "segments",
     "signed_money",
     "specialization",

@@ -225,13 +225,6 @@ class FrontierEnv:
         return self._session().game
 
 
-def _positive(x) -> bool:
-    try:
-        return float(x) > 0
-    except (TypeError, ValueError):
-        return False
-
-
 def _field(r: FieldRange) -> dict[str, Any]:
     """One order field of GameSession.legal() as plain data."""
     d: dict[str, Any] = {

@@ -12,6 +12,7 @@ from game.engine import SEGMENTS, TIERS, scaling
 from game.engine.metrics import VERDICTS
 from game.engine.scenario import RESEARCH, SEGMENT_NAMES
 from game.engine.state import FLOW_NAMES
+from game.text import money, signed_money
 
 from . import views as v
 from .outputs import VERDICT_MEANING
@@ -44,23 +45,6 @@ def cost_lines(revenue: float, op_profit: float, flows: dict) -> tuple[v.CostLin
         if abs(flows[k]) > 1e-6
     ]
     return tuple(out)
-
-
-def money(x: float) -> str:
-    """$B as text: '$1.2B', '-$0.35B', '$12B', and millions below $10M: '$4.2M'."""
-    sign = "-" if x < 0 else ""
-    a = abs(x)
-    if 0 < a < 0.01:
-        return f"{sign}${a * 1000:.1f}M"
-    if a >= 100:
-        return f"{sign}${a:,.0f}B"
-    if a >= 10:
-        return f"{sign}${a:.1f}B"
-    return f"{sign}${a:.2f}B"
-
-
-def signed_money(x: float) -> str:
-    return ("+" if x >= 0 else "") + money(x)
 
 
 def build_view(s) -> v.QuarterView:

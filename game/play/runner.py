@@ -19,6 +19,7 @@ from game.engine.orders import OrderError, Orders
 from game.engine.scenario import Scenario
 from game.engine.sim import Report
 from game.engine.state import FLOW_NAMES
+from game.text import money
 
 from .bots import Bot, get_bot
 from .script import PLAYER, Playthrough, ScriptError
@@ -312,8 +313,7 @@ def player_actions(
     if f["distill"] < -1e-9:
         a = float(old.cap[0, i, 1]) if old.has[0, i, 1] else None
         b = float(new.cap[0, i, 1])
-        cost = -f["distill"]
-        paid = f"${cost * 1000:.1f}M" if cost < 0.01 else f"${cost:.2f}B"
+        paid = money(-f["distill"])
         if a is None:
             text = f"distilled a small model from its frontier model for {paid}: capability {b:.2f}"
         elif b > a + 1e-6:

@@ -354,11 +354,9 @@ class GameSession:
             return [v.Refusal("orders", "the game is over")]
         try:
             o, _ = self.orders(draft)
-            w = self.game.world
-            engine_step(w.tables, w.state, {PLAYER: o})
         except OrderError as e:
             return [self.refusal(r) for r in e.reasons]
-        return []
+        return self.check_orders(o)
 
     def check_orders(self, orders: Orders) -> list[v.Refusal]:
         """Why exact engine orders (no standing orders) would be refused this quarter."""
@@ -499,19 +497,7 @@ class GameSession:
                 refusals = [self.refusal(r) for r in e.reasons]
         if refusals:
             return v.PreviewView(
-                False,
-                tuple(refusals),
-                0.0,
-                0.0,
-                0.0,
-                0.0,
-                float(st.cash[0, me]),
-                0.0,
-                (),
-                (),
-                0.0,
-                (),
-                plan,
+                ok=False, refusals=tuple(refusals), cash_after=float(st.cash[0, me]), training=plan
             )
         m = rep.metrics
         f = dict(zip(FLOW_NAMES, rep.flows[0, me], strict=True))
@@ -704,13 +690,9 @@ class GameSession:
         self.save_name = clean_name(name)
 
     def _remember(self, o: Orders) -> None:
-        st = self.standing
-        if o.lease is not None:
-            st["lease"] = float(o.lease)
-        st["research"] = {k: float(x) for k, x in o.research.items()}
-        st["train_share"] = o.train_share
-        if "mix" in self.draft:
-            st["mix"] = {**st["mix"], **self.draft["mix"]}
+        _carry(self.standing, o)
+        if "mix" in self.draft:  # a specialization set without a run this quarter
+            self.standing["mix"] = {**self.standing["mix"], **self.draft["mix"]}
         self._sync_prices()
 
     def _sync_prices(self) -> None:
@@ -736,14 +718,8 @@ class GameSession:
             st["mix"] = dict(spec)
         for rec in self.game.records:
             o = rec.orders
-            if o is None:  # the policy played it: the player's standing orders stay
-                continue
-            if o.lease is not None:
-                st["lease"] = float(o.lease)
-            st["research"] = dict(o.research)
-            st["train_share"] = o.train_share
-            if o.train is not None and o.train.mix:
-                st["mix"] = dict(o.train.mix)
+            if o is not None:  # None: the policy played it; the standing orders stay
+                _carry(st, o)
         self.standing = st
         self._sync_prices()
         return self.standing
@@ -802,6 +778,16 @@ class GameSession:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _carry(standing: dict[str, Any], o: Orders) -> None:
+    """The standing orders after a quarter played with `o`."""
+    if o.lease is not None:
+        standing["lease"] = float(o.lease)
+    standing["research"] = {k: float(x) for k, x in o.research.items()}
+    standing["train_share"] = o.train_share
+    if o.train is not None and o.train.mix:
+        standing["mix"] = dict(o.train.mix)
 
 
 def _number(x: Any, what: str) -> float:

@@ -254,18 +254,18 @@ class PreviewView:
     """The engine's next quarter if the draft were committed (a copy of the world)."""
 
     ok: bool
-    refusals: tuple[Refusal, ...]
-    spend: float  # $B paid up front this quarter
-    revenue: float
-    costs: float
-    profit: float
-    cash_after: float
-    revenue_share: float
-    shares: tuple[ShareView, ...]
-    margins: tuple[tuple[str, float], ...]  # tier -> margin
-    served: float
-    notices: tuple[str, ...]  # standing orders trimmed to the cash
-    training: TrainingPlan | None
+    refusals: tuple[Refusal, ...] = ()
+    spend: float = 0.0  # $B paid up front this quarter
+    revenue: float = 0.0
+    costs: float = 0.0
+    profit: float = 0.0
+    cash_after: float = 0.0
+    revenue_share: float = 0.0
+    shares: tuple[ShareView, ...] = ()
+    margins: tuple[tuple[str, float], ...] = ()  # tier -> margin
+    served: float = 0.0
+    notices: tuple[str, ...] = ()  # standing orders trimmed to the cash
+    training: TrainingPlan | None = None
     raised: float = 0.0  # $B investors would give for the draft's raise
     dilution: float = 0.0  # share of the company they would get for it
 

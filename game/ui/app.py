@@ -113,6 +113,7 @@ class FrontierApp(App):
         policy: str = "hold",
         theme_name: str | None = None,
         direct: bool | None = None,
+        measure: bool = False,
     ):
         super().__init__()
         self.register_theme(HIGH_CONTRAST)
@@ -140,7 +141,9 @@ class FrontierApp(App):
         self.load_error: list[str] | None = None
         self.session = None
         self.exit_message: str | None = None
-        #: Wall times (s) of the report and preview paths, for `frontier bench`.
+        #: Wall times (s) of the report and preview paths, kept only when `frontier
+        #: bench` asks (game/ui/bench.py sets measure=True).
+        self.measure = measure
         self.timings: dict[str, list[float]] = {"report": [], "preview": []}
 
     # ------------------------------------------------------------------ start-up
@@ -180,6 +183,8 @@ class FrontierApp(App):
 
     def time_since(self, what: str, t0: float) -> None:
         """Record, once the screen has been painted, the time since t0 under `what`."""
+        if not self.measure:
+            return
         import time
 
         self.call_after_refresh(lambda: self.timings[what].append(time.perf_counter() - t0))

@@ -56,7 +56,7 @@ async def _in_app(quarters: int, keys: int) -> dict:
     from game.ui.screens.report import ReportScreen
 
     with tempfile.TemporaryDirectory() as tmp:
-        app = FrontierApp(scenario="default", seed=1, saves_dir=tmp)
+        app = FrontierApp(scenario="default", seed=1, saves_dir=tmp, measure=True)
         async with app.run_test(size=(80, 24)) as pilot:
             await app.workers.wait_for_complete()
             await pilot.pause()

@@ -56,25 +56,6 @@ def pct(x: float | None, digits: int = 0) -> str:
     return "-" if x is None else f"{x * 100:.{digits}f}%"
 
 
-def sci(x: float) -> str:
-    """1.2e+12 -> '1.2e12'; small numbers plainly."""
-    if x == 0:
-        return "0"
-    if 1e-3 <= abs(x) < 1e5:
-        return f"{x:,.4g}"
-    m, e = f"{x:.2e}".split("e")
-    m = m.rstrip("0").rstrip(".")
-    return f"{m}e{int(e)}"
-
-
-def si(x: float) -> str:
-    """A count with an SI-like suffix: 3.0e11 -> '300B'."""
-    for div, suf in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(x) >= div:
-            return f"{x / div:.3g}{suf}"
-    return f"{x:.3g}"
-
-
 def fit(text: str, width: int) -> str:
     """Text cut to `width` cells with an ellipsis."""
     return text if len(text) <= width else text[: max(width - 1, 0)] + "…"

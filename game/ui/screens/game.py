@@ -13,9 +13,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Sparkline, Static
 
-from game.play import money, signed_money
+from game.play import count, money, signed_money
 
-from ..widgets import TooSmall, change, fit, line, lines, pct, si, term
+from ..widgets import TooSmall, change, fit, line, lines, pct, term
 
 PANELS = {
     "compute": ("c", "Compute", "lease or buy GPUs"),
@@ -217,7 +217,9 @@ class GameScreen(Screen):
         if a.training:
             t = a.training
             wait = f", ships in {t.shipping_in}q" if t.shipping_in else ""
-            rows.append(line(f"Training {si(t.params)}x{si(t.tokens)}: {pct(t.progress)}{wait}"))
+            rows.append(
+                line(f"Training {count(t.params)}x{count(t.tokens)}: {pct(t.progress)}{wait}")
+            )
         else:
             rows.append(line("Training: none (t plans a run)"))
         if v.played:
@@ -429,7 +431,7 @@ def describe_draft(d: dict) -> str:
     for k, x in d.items():
         if k == "train" and isinstance(x, dict):
             q = x.get("quarters", 2)
-            out.append(f"train {si(x['params'])} params x {si(x['tokens'])} tokens over {q}q")
+            out.append(f"train {count(x['params'])} params x {count(x['tokens'])} tokens over {q}q")
         elif k == "mix" and isinstance(x, dict):
             top = max(x.values(), default=0)
             focus = [seg for seg, w in x.items() if w == top and w > 0]

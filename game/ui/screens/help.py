@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -12,6 +11,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..widgets import TooSmall, line, lines
+from .listing import ListDetailScreen
 
 PANEL_HELP = (
     (
@@ -83,12 +83,14 @@ class HelpScreen(Screen):
         yield Footer()
 
 
-class GlossaryScreen(Screen):
+class GlossaryScreen(ListDetailScreen):
+    LIST, DETAIL = "term-list", "term-text"
+
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="glossary-back")]
 
     def __init__(self, term: str | None = None):
         super().__init__()
-        self.term = term
+        self.start = term
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -108,29 +110,14 @@ class GlossaryScreen(Screen):
                     yield Static(id="term-text", markup=False)
         yield Footer()
 
-    def on_mount(self) -> None:
-        ol = self.query_one("#term-list", OptionList)
-        idx = 0
-        if self.term:
-            for i in range(ol.option_count):
-                if ol.get_option_at_index(i).id == self.term:
-                    idx = i
-        ol.highlighted = idx
-        ol.focus()
-        self._show(ol.get_option_at_index(idx).id)
-
-    @on(OptionList.OptionHighlighted, "#term-list")
-    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        self._show(event.option.id)
-
-    def _show(self, tid: str | None) -> None:
+    def detail(self, tid: str | None) -> list | None:
         t = self.terms.get(tid)
         if t is None:
-            return
+            return None
         rows: list = [Content.styled(t.term, "bold"), "", t.text]
         if t.formula:
             rows += ["", line(("Formula: ", "bold"), t.formula)]
         rows += ["", line(("Source: ", "bold"), t.source)]
         if t.see_also:
             rows += ["", line(("See also: ", "bold"), ", ".join(t.see_also))]
-        self.query_one("#term-text", Static).update(lines(rows))
+        return rows

@@ -7,14 +7,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from ..widgets import TooSmall, lines
+from ..widgets import TooSmall
+from .listing import ListDetailScreen
 
 
-class NewGameScreen(Screen):
+class NewGameScreen(ListDetailScreen):
+    LIST, DETAIL = "scenario-list", "scenario-text"
+
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="newgame-back"),
         Binding("ctrl+s", "start", "Start", id="newgame-start"),
@@ -58,25 +60,15 @@ class NewGameScreen(Screen):
                 yield Static("", id="newgame-error", markup=False)
         yield Footer()
 
-    def on_mount(self) -> None:
-        ol = self.query_one("#scenario-list", OptionList)
-        ol.highlighted = 0
-        ol.focus()
-        self._show(ol.get_option_at_index(0).id)
-
-    @on(OptionList.OptionHighlighted, "#scenario-list")
-    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        self._show(event.option.id)
-
     @on(OptionList.OptionSelected, "#scenario-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:
         self.query_one("#lab-name", Input).focus()
 
-    def _show(self, sid: str | None) -> None:
+    def detail(self, sid: str | None) -> list | None:
         c = self.cards.get(sid)
         if c is None:
-            return
-        rows: list = [
+            return None
+        return [
             Content.styled(c.title, "bold"),
             f"{c.quarters} quarters from {c.start_year}; designed to end: {c.designed_outcome}",
             Content.styled("Your goals", "bold"),
@@ -86,7 +78,6 @@ class NewGameScreen(Screen):
             "",
             c.story,
         ]
-        self.query_one("#scenario-text", Static).update(lines(rows))
 
     @on(Button.Pressed, "#start")
     def _start_pressed(self) -> None:
@@ -135,10 +126,11 @@ class NewGameScreen(Screen):
         app.begin(session)
 
 
-class LessonsScreen(Screen):
+class LessonsScreen(ListDetailScreen):
     """Classroom lessons: each starts its scenario with the lesson's seed."""
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="lessons-back")]
+    LIST, DETAIL = "lesson-list", "lesson-text"
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -163,22 +155,11 @@ class LessonsScreen(Screen):
             )
         yield Footer()
 
-    def on_mount(self) -> None:
-        ol = self.query_one("#lesson-list", OptionList)
-        ol.highlighted = 0
-        ol.focus()
-        first = ol.get_option_at_index(0)
-        self._show(first.id)
-
-    @on(OptionList.OptionHighlighted, "#lesson-list")
-    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        self._show(event.option.id)
-
-    def _show(self, lid: str | None) -> None:
+    def detail(self, lid: str | None) -> list | None:
         c = self.cards.get(lid)
         if c is None:
-            return
-        rows: list = [
+            return None
+        return [
             Content.styled(c.title, "bold"),
             f"{c.minutes} minutes; scenario {c.scenario}, seed {c.seed}",
             "",
@@ -188,7 +169,6 @@ class LessonsScreen(Screen):
             Content.styled("Objectives", "bold"),
             *(f"- {o}" for o in c.objectives),
         ]
-        self.query_one("#lesson-text", Static).update(lines(rows))
 
     @on(OptionList.OptionSelected, "#lesson-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:

@@ -20,9 +20,9 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, Static
 
-from game.play import DraftError, money
+from game.play import DraftError, count, money, sci
 
-from ..widgets import TooSmall, fit, line, lines, pct, sci, si, term
+from ..widgets import TooSmall, fit, line, lines, pct, term
 
 
 def parse_number(text: str) -> float | None:
@@ -652,13 +652,13 @@ class TrainPanel(Panel):
             f"uses {pct(t.data_use)} of the data stock"
             if t.data_use <= 1
             else f"repeats data: {t.tokens / t.data_stock:.1f}x the stock, worth "
-            f"{si(t.effective_tokens)} fresh tokens"
+            f"{count(t.effective_tokens)} fresh tokens"
         )
         return lines(
             [
                 line(
                     ("Run: ", "bold"),
-                    f"{si(t.params)} params x {si(t.tokens)} tokens = {sci(t.flops)} FLOPs "
+                    f"{count(t.params)} params x {count(t.tokens)} tokens = {sci(t.flops)} FLOPs "
                     f"({t.tokens_per_param:.0f} tokens/param; best {t.optimal_tokens_per_param:.0f})",
                 ),
                 line(
