@@ -51,6 +51,7 @@ class Context:
     eff_mult: np.ndarray  # (W,L) efficiency multiplier on serving cost
     valuation: np.ndarray  # (W,L) $B
     raise_cap: np.ndarray  # (W,L) $B raisable this quarter
+    capital_pool: np.ndarray  # (W,) $B investors put into all labs this quarter, at most
     debt_room: np.ndarray  # (W,L) $B that can still be borrowed
     firm_share: np.ndarray  # (W,L) demand-weighted share last quarter
     firm_alpha: np.ndarray  # (W,L) price coefficient over the lab's mix of buyers
@@ -110,9 +111,9 @@ def bot_decisions(st: State, tb: Tables, cx: Context) -> Decisions:
     run_mix = np.broadcast_to(tb.a_mix[a], (W, L, S)).copy()
 
     # --- Compute: lease what inference and the run need ---------------------------
-    # Plan 15% headroom over last quarter's load, double it when a model ships next.
+    # Plan 10% headroom over last quarter's load, half as much again when a model ships next.
     ships = (st.run_wait == 1) | (st.run_on & (st.run_left <= 1))
-    infer_need = st.infer_flops_prev * np.where(ships, 2.0, 1.15) / (fpk * p.infer_utilization)
+    infer_need = st.infer_flops_prev * np.where(ships, 1.5, 1.1) / (fpk * p.infer_utilization)
     remaining = np.where(
         st.run_on, st.run_need - st.run_done, np.where(start, 6 * run_n * run_d, 0)
     )
@@ -129,15 +130,25 @@ def bot_decisions(st: State, tb: Tables, cx: Context) -> Decisions:
     # move half-way (in logs) to the logit best response each quarter. Then capacity:
     # demand at the new price is last quarter's load scaled by (p/p_prev)^-eps with
     # eps = alpha_f(1-s); a lab that cannot serve it raises its price until it can.
+    # The margin, not the price, moves half-way: when serving gets cheaper (chips, the
+    # serving stack, a smaller model) prices follow the cost at once, so a fast fall in
+    # costs does not leave prices, and margins, trailing behind.
     lerner = market.best_response_lerner(cx.firm_share, cx.firm_alpha, tb.a_price[a])
     br = cx.serve_cost / (1.0 - lerner[..., None])
     prev = np.where(st.prices > 0, st.prices, br)
-    prices = np.sqrt(prev * br)
+    # Last quarter's markup over last quarter's unit cost (price / cost, at least 1).
+    mk_br = 1.0 / (1.0 - lerner[..., None])
+    mk_prev = np.where(st.unit_cost > 0, prev / np.maximum(st.unit_cost, 1e-300), mk_br)
+    prices = cx.serve_cost * np.sqrt(np.maximum(mk_prev, 1.0) * mk_br)
     eps = np.maximum(cx.firm_alpha * (1.0 - cx.firm_share), 0.5)
     serve_kgpu = np.maximum(st.gpus * (1.0 - 1.0 / p.gpu_life_quarters) + lease - train_need, 1e-6)
     load = st.infer_flops_prev / (fpk * p.infer_utilization)  # at last quarter's prices
     clear = (load / serve_kgpu) ** (1.0 / eps)  # price ratio that clears capacity
-    prices = np.maximum(prices, prev * np.clip(clear, 0.0, 6.0)[..., None])
+    # Only a lab short of capacity holds its price up; one with room follows its cost.
+    short_cap = (clear > 1.0)[..., None]
+    prices = np.where(
+        short_cap, np.maximum(prices, prev * np.minimum(clear, 6.0)[..., None]), prices
+    )
     prices = np.where(st.has, prices, br)
 
     buy_room = np.maximum(cash - 8.0 * (st.staff + cx.lease_cost[:, None] * lease), 0.0)
@@ -186,12 +197,19 @@ def bot_decisions(st: State, tb: Tables, cx: Context) -> Decisions:
     )
     release = alive & tb.a_open[a] & st.has[..., 0] & (st.last_deploy == st.t - 1)
 
-    # --- Money: raise when the runway is short ------------------------------------
+    # --- Money: ask for what will be spent ------------------------------------------
+    # A lab raises when its cash will not cover the next three quarters of spending
+    # plus what is left to pay of the run it is training (or is about to start), and
+    # asks for that gap plus one quarter's margin: no war chest sits idle.
     burn = st.staff + cx.lease_cost[:, None] * lease + spend
-    # Ask investors for the run the archetype wants, not just the one it can afford.
-    want_cost = np.where(due | st.run_on, target * cx.train_flop_cost[:, None], 0.0)
-    short = cash < 4.0 * burn + want_cost
-    raise_ask = np.where(alive & short, 6.0 * burn + want_cost - np.maximum(cash, 0.0), 0.0)
+    run_left = np.where(
+        st.run_on,
+        np.maximum(st.run_need - st.run_done, 0.0),
+        np.where(start, 6.0 * run_n * run_d, 0.0),
+    )
+    commit = 3.0 * burn + run_left * cx.train_flop_cost[:, None]
+    short = cash < commit
+    raise_ask = np.where(alive & short, commit + burn - np.maximum(cash, 0.0), 0.0)
 
     zero = np.zeros((W, L))
     return Decisions(

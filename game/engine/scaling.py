@@ -52,12 +52,16 @@ TRAIN_FLOPS_PER_PARAM_TOKEN = 6.0
 INFER_FLOPS_PER_PARAM_TOKEN = 2.0
 
 #: Capability levels: index value -> name. The index is log10 of the compute-optimal
-#: parameter count with the same loss, minus 7, so the levels sit at 1e8 .. 1e11 params.
+#: parameter count with the same loss, minus 7. The 2025 frontier (about 5) stands
+#: between top graduate student and Nobel-level; Nobel-level sits beyond the highest a
+#: stalled frontier can reach (2 points above its start), so only worlds where scaling
+#: holds climb to it, and the last level is where the interview points if it keeps going.
 LEVELS: tuple[tuple[float, str], ...] = (
     (1.0, "college freshman"),
-    (2.0, "good student"),
-    (3.0, "top graduate student"),
-    (4.0, "Nobel-level"),
+    (2.5, "good student"),
+    (4.0, "top graduate student"),
+    (7.5, "Nobel-level"),
+    (10.0, "a lab of Nobel-level minds"),
 )
 BELOW_LEVELS = "below freshman"
 LEVEL_NAMES: tuple[str, ...] = (BELOW_LEVELS, *(name for _, name in LEVELS))
@@ -113,8 +117,9 @@ def _grid(law: ScalingLaw) -> tuple[np.ndarray, np.ndarray]:
 def capability_from_loss(value, law: ScalingLaw = EPOCH):
     """Capability index: log10(compute-optimal params with this loss) - 7.
 
-    1 = college freshman (1e8 params), 2 = good student (1e9), 3 = top graduate
-    student (1e10), 4 = Nobel-level (1e11). Clamped to the grid (-2 .. 15).
+    Levels (see LEVELS): 1 college freshman (1e8 params), 2.5 good student, 4 top
+    graduate student (1e11), 7.5 Nobel-level, 10 a lab of Nobel-level minds (1e17).
+    Clamped to the grid (-2 .. 15).
     """
     xs, ys = _grid(law)
     return np.interp(np.asarray(value, dtype=np.float64), xs, ys) - 7.0
@@ -130,7 +135,7 @@ def capability(params, tokens, law: ScalingLaw = EPOCH):
 
 
 def level_index(cap) -> np.ndarray:
-    """0 = below freshman, 1..4 = the named levels."""
+    """0 = below freshman, 1..5 = the named levels."""
     thresholds = np.array([t for t, _ in LEVELS])
     return np.searchsorted(thresholds, np.asarray(cap, dtype=np.float64), side="right")
 

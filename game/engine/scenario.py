@@ -58,8 +58,8 @@ class Segment:
     p_ref: float  # reference price, $/M tokens
     lock_in: float  # state dependence on last quarter's share
     app_share: float  # share of spend that flows through third-party apps
-    bass_p: float = 0.01  # innovation, per quarter
-    bass_q: float = 0.09  # imitation, per quarter
+    bass_p: float = 0.05  # innovation, per quarter
+    bass_q: float = 0.3  # imitation, per quarter (generative AI spread fast)
     price_weight: float = 1.0  # scales alpha: how price-sensitive the segment's buyers are
 
 
@@ -122,11 +122,18 @@ PARAM_BOUNDS: dict[str, tuple[float, float]] = {
     "distill_ratio": (1e-4, 0.99),
     "alpha": (0.01, 100.0),
     "open_weight_lag_quarters": (0, 19),
+    "open_weight_lag_end": (0, 19),
+    "open_weight_catchup_years": (0.0, 100.0),
     "open_weight_size_ratio": (1e-3, 1.0),
     "open_weight_tokens_per_param": (1.0, 1e5),
     "usage_elasticity": (0.0, 10.0),
     "switching_rate": (0.0, 1.0),
     "max_dilution": (0.0, 1.0),
+    "max_round_share": (0.0, 1.0),
+    "capital_pool0": (0.0, 1e6),
+    "capital_pool_revenue": (0.0, 1e3),
+    "valuation_multiple_min": (0.0, 1e3),
+    "valuation_multiple_max": (0.0, 1e3),
     "sentiment0": (0.2, 3.0),
     "sentiment_mean": (0.2, 3.0),
     "sentiment_reversion": (0.0, 1.0),
@@ -226,7 +233,7 @@ class Params:
     train_utilization: float = 0.375  # Epoch median MFU
     infer_utilization: float = 0.3  # assumption: decoding is memory-bound
     # Inference
-    serving_progress_per_year: float = 1.0  # serving-stack gains for everyone; 1 = none
+    serving_progress_per_year: float = 2.5  # serving-stack gains for everyone; 1 = none
     efficiency_step: float = 0.2  # cut per research level (the interview's 10-30%)
     efficiency_unit: float = 1.0  # $B per research doubling
     reliability_unit: float = 1.0
@@ -238,23 +245,30 @@ class Params:
     distill_ratio: float = 0.1  # small model params / big model params
     distill_gap: float = 1.2  # capability lost per decade of size when distilling
     # Demand
-    alpha: float = 2.5  # price coefficient on ln(price); markup = 1/(alpha(1-s))
+    alpha: float = 2.0  # price coefficient on ln(price); markup = 1/(alpha(1-s))
     open_weight_lag_quarters: int = 4  # Epoch 2024: about a year
+    open_weight_lag_end: int = 1  # ... closing to a quarter (Epoch 2025: ~3 months)
+    open_weight_catchup_years: float = 4.0  # years over which the lag closes
     open_weight_markup: float = 0.15  # hosts price near serving cost
     open_weight_efficiency: float = 0.8  # hosts' cost multiplier
-    open_weight_size_ratio: float = 0.5  # share of parameters active per token (sparse)
+    open_weight_size_ratio: float = 0.3  # share of parameters active per token (sparse)
     open_weight_tokens_per_param: float = 100.0  # open models are over-trained
     open_weight_error_mult: float = 1.5
-    open_weight_friction: float = 2.0  # utility cost of no vendor: hosting, support, SLAs
+    open_weight_friction: float = 1.4  # utility cost of no vendor: hosting, support, SLAs
     usage_elasticity: float = 1.0  # tokens per adopter vs mean price (LLM market study)
     switching_rate: float = 0.4  # share of buyers who choose afresh each quarter
     spec_strength: float = 0.35  # bonus = strength*(sqrt(6*share)-1): full focus +0.51
     # Finance
     interest_q: float = 0.02
     debt_limit_revenue: float = 1.0  # debt limit = this x annual revenue + half of book
-    valuation_multiple: float = 12.0  # x annual revenue, scaled by growth, margin, mood
+    valuation_multiple: float = 15.0  # x forward revenue at neutral mood and margin
+    valuation_multiple_min: float = 2.0  # bounds of the multiple: a bust ...
+    valuation_multiple_max: float = 40.0  # ... and the boom's richest rounds
     capability_valuation: float = 6.0  # $B per point of lead over the open model (+1)
     max_dilution: float = 0.2  # share of valuation sold in one quarter
+    capital_pool0: float = 80.0  # $B a year investors put into AI labs, before revenue
+    capital_pool_revenue: float = 1.0  # extra $B of pool per $B of annual industry revenue
+    max_round_share: float = 0.25  # one round takes at most this share of the quarter's pool
     sentiment0: float = 1.3
     sentiment_mean: float = 1.0
     sentiment_reversion: float = 0.12
@@ -317,6 +331,11 @@ class Scenario:
             errs.append(
                 f"params.stall_min ({p.stall_min:g}) must not exceed stall_max ({p.stall_max:g})"
             )
+        if p.valuation_multiple_min > p.valuation_multiple_max:
+            errs.append(
+                f"params.valuation_multiple_min ({p.valuation_multiple_min:g}) must not exceed "
+                f"valuation_multiple_max ({p.valuation_multiple_max:g})"
+            )
         if p.markup_min > p.markup_max:
             errs.append(
                 f"params.markup_min ({p.markup_min:g}) must not exceed markup_max ({p.markup_max:g})"
@@ -368,12 +387,12 @@ def default_segments() -> tuple[Segment, ...]:
             "asc", "beta_quality", "q_ref", "beta_reliability", "p_ref", "lock_in", "app_share",
             "price_weight")
     rows = (
-        ("coding",        30.0, 0.35, 120.0, 0.40, 0.0,  0.5, 6.4, 5.0, 0.60, 10.0, 2.0, 0.5, 0.8),
-        ("writing",      400.0, 0.25,  16.0, 0.25, 0.0,  0.5, 3.2, 4.7, 0.10,  5.0, 1.5, 0.3, 1.0),
-        ("entertainment", 600.0, 0.15, 10.0, 0.30, 0.0,  0.0, 2.0, 4.6, 0.05,  3.0, 1.5, 0.6, 1.2),
-        ("enterprise",    60.0, 0.15, 120.0, 0.40, 0.0,  0.3, 4.8, 5.0, 1.00,  8.0, 2.5, 0.6, 0.9),
-        ("science",       10.0, 0.10,  40.0, 0.60, 5.3,  0.0, 8.0, 5.5, 1.20, 20.0, 1.5, 0.5, 0.7),
-        ("government",     6.0, 0.10,  60.0, 0.40, 0.0, -0.5, 5.6, 5.0, 1.50, 15.0, 3.0, 0.3, 0.7),
+        ("coding",        30.0, 0.18, 120.0, 0.40, 0.0,  0.5, 6.4, 5.0, 0.60, 10.0, 2.0, 0.5, 0.8),
+        ("writing",      400.0, 0.12,  16.0, 0.25, 0.0,  0.5, 3.2, 4.7, 0.10,  5.0, 1.5, 0.3, 1.0),
+        ("entertainment", 600.0, 0.08, 10.0, 0.30, 0.0,  0.0, 2.0, 4.6, 0.05,  3.0, 1.5, 0.6, 1.2),
+        ("enterprise",    60.0, 0.08, 120.0, 0.40, 0.0,  0.3, 4.8, 5.0, 1.00,  8.0, 2.5, 0.6, 0.9),
+        ("science",       10.0, 0.05,  40.0, 0.60, 5.3,  0.0, 8.0, 5.5, 1.20, 20.0, 1.5, 0.5, 0.7),
+        ("government",     6.0, 0.05,  60.0, 0.40, 0.0, -0.5, 5.6, 5.0, 1.50, 15.0, 3.0, 0.3, 0.7),
     )
     # fmt: on
     return tuple(Segment(**dict(zip(cols, row, strict=True))) for row in rows)
@@ -706,7 +725,7 @@ def default_scenario() -> Scenario:
         title="The Frontier Race, 2025-2034",
         story=(
             "Five labs, one chip vendor and a crowd of open-weight hosts enter 2025 with "
-            "models near the Nobel-level mark on our index. Nobody knows whether scaling "
+            "models just above top-graduate-student level on our index. Nobody knows whether scaling "
             "keeps paying, whether open weights catch up, or who is left standing in ten years."
         ),
         start_year=2025,

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import market, metrics, rng, scaling
+from . import capital, market, metrics, rng, scaling
+from .capital import research_level, serve_cost, serving_stack
 from .fast import asum, rany, rmax, rmin, rsum
 from .orders import OrderError, Orders, check_shape
 from .policy import Context, Decisions, bot_decisions, slot_arch
@@ -38,30 +39,9 @@ class Report:
 # ---------------------------------------------------------------------------
 
 
-def research_level(spend, unit):
-    """Research level from cumulative spend: log2(1 + spend / unit)."""
-    return np.log2(1.0 + np.maximum(spend, 0.0) / unit)
-
-
 def distilled_capability(cap_big, ratio, gap):
     """A model 1/ratio smaller loses `gap` capability points per decade of size."""
     return cap_big - gap * np.log10(1.0 / ratio)
-
-
-def serve_cost(n, gpu_hour_price, p, mult, t):
-    """Marginal cost of serving a million tokens at quarter t, $: 2N FLOPs per token.
-
-    The serving stack (batching, quantization, speculative decoding) improves for
-    everyone by serving_progress_per_year, on top of chips and a lab's own research.
-    """
-    flops = scaling.INFER_FLOPS_PER_PARAM_TOKEN * n * 1e6
-    gpu_hours = flops / (p.gpu_flops * 3600.0 * p.infer_utilization)
-    return gpu_hours * gpu_hour_price * mult * serving_stack(p, t)
-
-
-def serving_stack(p, t):
-    """Share of FLOPs per token still needed after the serving stack's progress."""
-    return p.serving_progress_per_year ** (-t / 4.0)
 
 
 def _ring(t: int) -> int:
@@ -106,72 +86,6 @@ def _event_product(started, factors):
         f = np.where(started[:, e], factors[e], 1.0)
         mult = f if mult is None else mult * f
     return mult
-
-
-def _compute_prices(tb: Tables, t: int, markup, fx):
-    p = tb.scenario.params
-    unit0 = p.price_per_gpu_hour0 / (1.0 + p.markup0)
-    unit = unit0 * 2.0 ** (-t / (4.0 * p.price_perf_doubling_years))
-    m = markup + fx["markup_add"]
-    hour = unit * (1.0 + m) * fx["compute_price_mult"]
-    lease_hour = hour * p.lease_premium
-    lease_cost = lease_hour * p.hours_per_quarter * 1000.0 / 1e9
-    buy_cost = hour * p.hours_per_quarter * 1000.0 * p.purchase_quarters / 1e9
-    train_flop_cost = lease_cost / (tb.flops_per_kgpu_q * p.train_utilization)
-    return hour, lease_hour, lease_cost, buy_cost, train_flop_cost, m
-
-
-def _serving_mult(st: State, tb: Tables):
-    p = tb.scenario.params
-    eff = (1.0 - p.efficiency_step) ** research_level(
-        st.research[..., RESEARCH.index("efficiency")], p.efficiency_unit
-    )
-    for j in np.flatnonzero(tb.prod_cost_mult != 1.0):  # only products that cut cost
-        eff = eff * np.where(st.built[..., j], tb.prod_cost_mult[j], 1.0)
-    return eff
-
-
-def _context(st: State, tb: Tables, fx) -> Context:
-    p = tb.scenario.params
-    hour, lease_hour, lease_cost, buy_cost, tfc, _ = _compute_prices(tb, st.t, st.markup, fx)
-    mult = _serving_mult(st, tb)
-    cost = serve_cost(st.n, lease_hour[:, None, None], p, mult[..., None], st.t)
-    rev = st.rev_hist[..., -1]
-    rev_yago = st.rev_hist[..., 0]  # three quarters before the last one
-    growth = np.clip(rev / np.maximum(rev_yago, 1e-3), 0.5, 3.0)
-    best = rmax(np.where(st.has & st.alive[..., None], st.cap, -np.inf))
-    lead = np.maximum(best - st.open_q_prev[:, None] + 1.0, 0.0)
-    best_t = np.ascontiguousarray(best.T)  # (L,W)
-    rank_t = np.zeros(best_t.shape, dtype=np.int64)
-    for j in range(best_t.shape[0]):
-        rank_t += best_t[j] > best_t
-    rank = rank_t.T  # labs with a strictly better model; 0 = leader
-    rank_factor = np.array([1.5, 1.0, 0.6, 0.4])[np.minimum(rank, 3)]
-    mood = np.where(tb.a_free[slot_arch(st.arch)], 1.0, st.sentiment[:, None])
-    # Investors pay for revenue, more for profitable and growing revenue.
-    margin = np.clip(0.5 + st.op_prev / np.maximum(rev, 1e-3), 0.1, 1.5)
-    value = mood * (
-        p.valuation_multiple * 4.0 * rev * growth * margin
-        + p.capability_valuation * lead * rank_factor
-    )
-    value = np.where(st.alive, value, 0.0)
-    debt_room = np.maximum(p.debt_limit_revenue * 4.0 * rev + 0.5 * st.book - st.debt, 0.0)
-    return Context(
-        gpu_hour_price=hour,
-        lease_cost=lease_cost,
-        buy_cost=buy_cost,
-        train_flop_cost=tfc,
-        serve_cost=cost,
-        eff_mult=mult,
-        valuation=value,
-        raise_cap=p.max_dilution * value,
-        debt_room=np.where(st.alive, debt_room, 0.0),
-        firm_share=st.firm_share,
-        firm_alpha=st.firm_alpha,
-        revenue_prev=rev,
-        frontier_flops=rmax(np.where(st.alive, st.last_run_flops, 0.0)),
-        lease_cap=fx["lease_cap_mult"],
-    )
 
 
 # ---------------------------------------------------------------------------
@@ -289,6 +203,7 @@ def create(tb: Tables, seed: int, worlds: int = 1, human: tuple[int, ...] | None
         amort=z.copy(),
         cum_op=z.copy(),
         cum_econ=z.copy(),
+        equity=np.where(exists, 1.0, 0.0),
         infer_flops_prev=z.copy(),
         n=n,
         cap=cap,
@@ -311,6 +226,7 @@ def create(tb: Tables, seed: int, worlds: int = 1, human: tuple[int, ...] | None
         build_left=np.zeros((W, L, P), dtype=np.int64),
         built=built,
         prices=prices,
+        unit_cost=np.zeros((W, L, K)),
         share_prev=np.zeros((W, S, L * K + 1)),
         rev_hist=np.zeros((W, L, 4)),
         econ_hist=np.zeros((W, 4)),
@@ -328,12 +244,14 @@ def create(tb: Tables, seed: int, worlds: int = 1, human: tuple[int, ...] | None
         mean_price_prev=np.ones((W, S)),
     )
     # Book value of the hardware labs start with: bought over the past two years.
-    _, _, _, buy_cost, _, _ = _compute_prices(tb, 0, st.markup, _event_effects(tb, st.ev_left))
+    _, _, _, buy_cost, _, _ = capital.compute_prices(
+        tb, 0, st.markup, _event_effects(tb, st.ev_left)
+    )
     st.book = gpus * buy_cost[:, None] * 0.6
     # Warm start: last quarter's shares, revenue and inference load, so lock-in,
     # valuations and capacity plans start from a market that already exists.
     fx = _event_effects(tb, st.ev_left)
-    cx = _context(st, tb, fx)
+    cx = capital.context(st, tb, fx)
     d = _demand(st, tb, cx, st.prices, fx, switching=1.0)
     st.share_prev = d["shares"]
     st.firm_share, st.firm_alpha = d["firm_share"], d["firm_alpha"]
@@ -343,6 +261,7 @@ def create(tb: Tables, seed: int, worlds: int = 1, human: tuple[int, ...] | None
     lab_spend = asum(asum(d["tok_lab_t"] * np.moveaxis(st.prices, 0, -1)[None], 1), 1).T
     spend = lab_spend + d["open_tokens"] * d["open_price"][:, None]
     tokens = asum(asum(d["tok_lab_t"], 1), 1).T + d["open_tokens"]
+    st.unit_cost = cx.serve_cost.copy()
     st.price0 = spend / np.maximum(tokens, 1e-9)
     st.mean_price_prev = st.price0.copy()
     rev = rsum(d["lab_tokens"] * st.prices) / 1e9
@@ -415,12 +334,21 @@ def open_params_for(tb: Tables, t: int, cap):
 _OPEN_CAPS: dict[tuple, np.ndarray] = {}
 
 
+def open_lag(p, t: int) -> float:
+    """Quarters the open-weight offer trails the frontier at quarter t.
+
+    It closes linearly from open_weight_lag_quarters to open_weight_lag_end over
+    open_weight_catchup_years, then stays there.
+    """
+    done = min(t / max(4.0 * p.open_weight_catchup_years, 1e-9), 1.0)
+    return p.open_weight_lag_quarters + done * (p.open_weight_lag_end - p.open_weight_lag_quarters)
+
+
 def _open_offer(st: State, tb: Tables, cx: Context, fx):
     """The open-weight offer: the frontier lagged, or the best open release if better."""
     p = tb.scenario.params
-    lag = np.clip(np.round(p.open_weight_lag_quarters + fx["open_lag_add"]), 0, H - 1).astype(
-        np.int64
-    )
+    base = open_lag(p, st.t)
+    lag = np.clip(np.round(base + fx["open_lag_add"]), 0, H - 1).astype(np.int64)
     slot = (st.t - lag) % H
     lag_cap = np.take_along_axis(st.front_cap, slot[:, None], 1)[:, 0]
     lag_n = np.take_along_axis(st.front_n, slot[:, None], 1)[:, 0]
@@ -430,7 +358,7 @@ def _open_offer(st: State, tb: Tables, cx: Context, fx):
     # ecosystem's recipe: over-trained (open_weight_tokens_per_param) with that
     # quarter's algorithms, no bigger than the model it copies, and served sparse
     # (open_weight_size_ratio of its parameters active per token).
-    t_made = max(st.t - int(p.open_weight_lag_quarters), 0)
+    t_made = max(st.t - round(base), 0)
     need_n = open_params_for(tb, t_made, open_q)
     copied = np.where(use_rel, np.maximum(st.open_n, 1e6), lag_n)
     open_n = np.minimum(need_n, copied) * p.open_weight_size_ratio
@@ -528,7 +456,7 @@ def _demand(
 
     # Usage per adopter answers last quarter's mean price with elasticity
     # usage_elasticity (~1: cheaper tokens, proportionally more of them).
-    usage = np.clip(st.price0 / np.maximum(st.mean_price_prev, 1e-12), 1e-3, 1e4)
+    usage = np.clip(st.price0 / np.maximum(st.mean_price_prev, 1e-300), 1e-3, 1e12)
     usage = usage**p.usage_elasticity
     vol = adopters * tb.tokens_per_adopter * 1e6 * fx["demand_mult"][:, None] * usage  # (W,S)
     vol_t = np.ascontiguousarray(vol.T)  # (S,W)
@@ -782,7 +710,7 @@ def step(
     fx = _event_effects(tb, ev_left)
 
     # 2. Prices of compute and capital; decisions (bots, then human orders).
-    cx = _context(st, tb, fx)
+    cx = capital.context(st, tb, fx)
     dec = bot_decisions(st, tb, cx)
     if decide is not None:
         dec = decide(st, tb, cx, dec)
@@ -809,7 +737,9 @@ def step(
             ns.seg_mult = ns.seg_mult * mult
 
     # 3. Compute: lease and buy.
-    hour, lease_hour, lease_cost, buy_cost, tfc, m_eff = _compute_prices(tb, t, st.markup, fx)
+    hour, lease_hour, lease_cost, buy_cost, tfc, m_eff = capital.compute_prices(
+        tb, t, st.markup, fx
+    )
     lease_limit = np.where(
         fx["lease_cap_mult"][:, None] < 1.0,
         fx["lease_cap_mult"][:, None] * np.maximum(st.lease, 1.0),
@@ -939,7 +869,7 @@ def step(
     at = np.flatnonzero(rebase)
     cap[at, 0] = open_q[at // L]
     n[at, 0] = open_n[at // L]
-    cx_now = Context(**{**cx.__dict__, "eff_mult": _serving_mult(ns, tb)})
+    cx_now = Context(**{**cx.__dict__, "eff_mult": capital.serving_mult(ns, tb)})
     d = _demand(ns, tb, cx_now, ns.prices, fx, offer=offer)
     need_flops = d["infer_flops"]  # (W,L)
     have_flops = (1.0 - share) * capacity * fpk * p.infer_utilization
@@ -966,9 +896,11 @@ def step(
     flows[FLOW["interest"]] = -st.debt * p.interest_q
     flows[FLOW["subsidy"]] = np.where(alive, tb.a_subsidy[arch], 0.0)
     # Rounds close at the quarter's mood: a crash that starts now cuts them short.
-    mood = np.where(tb.a_free[arch], 1.0, (ns.sentiment / st.sentiment)[:, None])
-    funding = np.where(alive, np.minimum(dec.raise_ask, cx.raise_cap * mood), 0.0)
+    pool_mood = ns.sentiment / st.sentiment
+    lab_mood = np.where(tb.a_free[arch], 1.0, pool_mood[:, None])
+    funding, sold = capital.fund(cx, dec.raise_ask, alive, lab_mood, pool_mood)
     flows[FLOW["funding"]] = funding
+    ns.equity = st.equity * (1.0 - sold)
     repay = np.where(alive, np.minimum(dec.repay, st.debt), 0.0)
     borrow = np.where(alive, np.minimum(dec.borrow, cx.debt_room), 0.0)
     flows[FLOW["repay"]] = -repay
@@ -997,7 +929,9 @@ def step(
     op = op + flows[FLOW["research"]]
     amort_q = ns.amort / p.training_amortization_quarters
     ns.amort = ns.amort - amort_q
-    econ = op - amort_q + flows[FLOW["product_build"]] - p.cost_of_capital_q * st.book
+    # Capital tied up in hardware and in idle cash could earn cost_of_capital_q elsewhere.
+    tied = st.book + np.maximum(st.cash, 0.0)
+    econ = op - amort_q + flows[FLOW["product_build"]] - p.cost_of_capital_q * tied
     op = np.where(alive, op, 0.0)
     econ = np.where(alive, econ, 0.0)
     ns.cum_op = st.cum_op + op
@@ -1102,10 +1036,12 @@ def step(
     ns.infer_flops_prev = need_flops
     ns.open_q_prev = d["open_q"]
     ns.served_prev = served
+    ns.unit_cost = cost_now
     ns.t = t + 1
     ns.detach(st)  # the fields this quarter left as they were
 
     best_cap = rmax(np.where(ns.alive[..., None] & ns.has, ns.cap, -np.inf))
+    value_now = capital.valuation(ns, tb)  # what investors would pay after this quarter
     m = {
         "frontier": frontier,
         "open_capability": d["open_q"],
@@ -1139,6 +1075,10 @@ def step(
         "train_compute": train_cost,  # (W,L) $B: compute given to training, not in op
         "econ_profit": econ,
         "cash": ns.cash,
+        "equity": ns.equity,
+        "valuation": value_now,
+        "stake": ns.equity * value_now,  # the founders' share of the lab, $B; 0 when bust
+        "capital_pool": cx.capital_pool,
         "alive": ns.alive.copy(),
         "capability": np.where(np.isfinite(best_cap), best_cap, 0.0),
         "prices": ns.prices.copy(),
@@ -1177,6 +1117,7 @@ def _admit(ns: State, tb: Tables, entered, entry_cost, d, lease_hour):
     put("cash", p.entry_cash_mult * entry_cost[w])
     for name in ("debt", "gpus", "book", "lease", "amort", "cum_op", "cum_econ", "rep"):
         put(name, 0.0)
+    put("equity", 1.0)
     put("staff", 0.02 * entry_cost[w] + 0.05)
     oq, on = d["open_q"][w], d["open_n"][w]
     ns.n[w, i, 0] = on  # ns.n, ns.cap, ns.has: copied at the start of the step

@@ -283,13 +283,15 @@ class State:
     Labs (W,L): exists, alive, arch, cash, debt, gpus (owned kGPU), book ($B),
     lease (kGPU last quarter), staff ($B/q base), rep (reputation, <= 0),
     amort (training cost still to amortize), cum_op / cum_econ (profits),
+    equity (share of the lab its founders still own, after the rounds sold),
     infer_flops_prev (inference FLOPs demanded last quarter).
     Models (W,L,K): n (params), cap (capability), has (exists); mix (W,L,S).
     Runs (W,L): run_on, run_need / run_done (FLOPs), run_n, run_d, run_mix (W,L,S),
     run_cost ($B so far), run_wait (ship delay left, -1 idle), run_cap,
     last_run_flops, last_deploy (quarter).
     research (W,L,R): cumulative $B. Products (W,L,P): build_left, built.
-    prices (W,L,K): $/M tokens. share_prev (W,S,J): last quarter's shares.
+    prices (W,L,K): $/M tokens; unit_cost (W,L,K): last quarter's serving cost, $/M.
+    share_prev (W,S,J): last quarter's shares.
     rev_hist (W,L,4): revenue ring. econ_hist (W,4): industry economic profit ring.
     vc_cum (W,4): cumulative value chain (hardware, labs, apps, consumers).
     """
@@ -323,6 +325,7 @@ class State:
     amort: np.ndarray
     cum_op: np.ndarray
     cum_econ: np.ndarray
+    equity: np.ndarray
     infer_flops_prev: np.ndarray
     n: np.ndarray
     cap: np.ndarray
@@ -345,6 +348,7 @@ class State:
     build_left: np.ndarray
     built: np.ndarray
     prices: np.ndarray
+    unit_cost: np.ndarray
     share_prev: np.ndarray
     rev_hist: np.ndarray
     econ_hist: np.ndarray

@@ -49,6 +49,10 @@ HISTORY_KEYS = (
     "op_profit",
     "econ_profit",
     "cash",
+    "equity",
+    "valuation",
+    "stake",
+    "capital_pool",
     "alive",
     "capability",
     "labs_alive",
@@ -142,9 +146,10 @@ class World:
         FLOP, serving cost, valuation, raisable funds, debt room...), for tools that
         need the limits of this quarter's orders before playing them.
         """
-        from .sim import _context, _event_effects
+        from .capital import context
+        from .sim import _event_effects
 
-        return _context(self.state, self.tables, _event_effects(self.tables, self.state.ev_left))
+        return context(self.state, self.tables, _event_effects(self.tables, self.state.ev_left))
 
     def history(self) -> dict[str, np.ndarray]:
         """Metrics by quarter: each array is (quarters played, W, ...)."""

@@ -59,6 +59,7 @@ class Batch:
     run_flops: np.ndarray  # (T, W) largest run deployed so far, FLOPs
     holds: np.ndarray  # (W,) scaling holds in this world
     seat_profit: np.ndarray  # (W,) the seat's cumulative economic profit, $B
+    seat_stake: np.ndarray  # (W,) the founders' stake in the seat's lab at the end, $B
     start_year: int
 
 
@@ -83,6 +84,7 @@ def play_batch(content: Content, scenario: str, policy: str, worlds: int, seed: 
         np.stack(run_flops),
         w.state.holds.copy(),
         econ,
+        w.reports[-1].metrics["stake"][:, PLAYER].copy(),
         sc.start_year,
     )
 
@@ -143,13 +145,14 @@ def _facts() -> list[Fact]:
         ),
         Fact(
             "capital_per_year",
-            "Investors put a bounded sum into AI labs each year",
+            "Investors have a bounded sum for AI labs each year",
             "global AI private investment ~$100-250B a year (2024-25)",
             "Stanford AI Index (2025); PitchBook (2025)",
-            30.0,
-            500.0,
+            60.0,
+            300.0,
             "$B a year",
-            "default, balanced seat: median over worlds of all labs' raises a year, 2025-2026",
+            "default, balanced seat: median over worlds of the investors' pool a year, "
+            "2025-2026 (what all labs together could raise)",
         ),
         Fact(
             "largest_round",
@@ -187,9 +190,10 @@ def _facts() -> list[Fact]:
             "the interview's ladder, today's models below the top",
             "the interview (shared/seed), idea 3",
             3.0,
-            3.999,
-            "index",
-            "default, balanced seat: median frontier capability index in 2025",
+            3.0,
+            "level",
+            "default, balanced seat: median level of the 2025 frontier "
+            "(1 freshman, 2 good student, 3 top graduate student, 4 Nobel-level)",
         ),
         Fact(
             "level_climbed_holds",
@@ -200,6 +204,16 @@ def _facts() -> list[Fact]:
             1.0,
             "share of worlds",
             "default, balanced seat, worlds where scaling holds: frontier level 2034 > 2025",
+        ),
+        Fact(
+            "level_kept_stalls",
+            "Where scaling stalls, the frontier stays on its level",
+            "the interview: if scaling stops, models stop getting smarter",
+            "the interview (shared/seed), ideas 3-4",
+            0.0,
+            0.2,
+            "share of worlds",
+            "default, balanced seat, worlds where scaling stalls: frontier level 2034 > 2025",
         ),
         *[
             Fact(
@@ -270,14 +284,14 @@ def _facts() -> list[Fact]:
         ),
         Fact(
             "no_dominant_policy",
-            "No bot policy is the most profitable in most worlds",
+            "No bot policy is the best in most worlds",
             "a game with no dominant strategy",
             "design goal (issue 11)",
             -1e308,
             0.50,
             "share of worlds",
-            "default, steel, solar: the largest share of worlds any one policy earns the "
-            "seat the most economic profit",
+            "default, steel, solar: the largest share of worlds in which one policy leaves "
+            "the seat's founders the most valuable stake (equity x valuation at the end)",
         ),
         Fact(
             "vendor_margin",
@@ -326,7 +340,7 @@ def _value(fact: Fact, batches: dict[tuple[str, str], Batch]) -> float:
         return _median(h["open_token_share"][years].mean(0)[mask])
     if fid == "capital_per_year":
         years = slice(_year(d, 2025).start, _year(d, 2026).stop)
-        return _median(d.funding[years].sum((0, 2)) / 2.0)
+        return _median(h["capital_pool"][years].sum(0) / 2.0)
     if fid == "largest_round":
         return _median(d.funding.max((0, 2)))
     if fid == "leader_cash_end":
@@ -335,13 +349,14 @@ def _value(fact: Fact, batches: dict[tuple[str, str], Batch]) -> float:
         rev = h["revenue"].sum(-1) + h["fringe_revenue"]
         return _median(rev[_year(d, 2026)].sum(0) / np.maximum(rev[_year(d, 2025)].sum(0), 1e-9))
     if fid == "frontier_level_2025":
-        return _median(h["frontier"][_year(d, 2025)].mean(0))
-    if fid == "level_climbed_holds":
-        if not d.holds.any():
+        return _median(scaling.level_index(h["frontier"][_year(d, 2025)].mean(0)))
+    if fid in ("level_climbed_holds", "level_kept_stalls"):
+        mask = d.holds if fid == "level_climbed_holds" else ~d.holds
+        if not mask.any():
             return float("nan")
         first = scaling.level_index(h["frontier"][0])
         last = scaling.level_index(h["frontier"][-1])
-        return _share((last > first)[d.holds])
+        return _share((last > first)[mask])
     if fid.startswith("steel_oligopoly_"):
         return _verdict_share(
             batches[("steel", fid.removeprefix("steel_oligopoly_"))], "consolidated oligopoly"
@@ -366,7 +381,7 @@ def _value(fact: Fact, batches: dict[tuple[str, str], Batch]) -> float:
     if fid == "no_dominant_policy":
         worst = 0.0
         for scen in ("default", "steel", "solar"):
-            profits = np.stack([batches[(scen, pol)].seat_profit for pol in POLICIES])
+            profits = np.stack([batches[(scen, pol)].seat_stake for pol in POLICIES])
             wins = profits.argmax(0)
             worst = max(worst, max(_share(wins == i) for i in range(len(POLICIES))))
         return worst

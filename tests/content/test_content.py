@@ -220,7 +220,7 @@ CASES = [
         "open_weight_lag = 1",
         "params.open_weight_lag",
         "open_weight_lag = 1",
-        "unknown parameter (did you mean open_weight_lag_quarters",
+        "unknown parameter (did you mean open_weight_lag_end, open_weight_lag_quarters",
     ),
     (
         "duplicate-id",

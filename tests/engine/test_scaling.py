@@ -24,9 +24,10 @@ CHINCHILLA_TABLE3 = [
 
 LEVELS = [
     (1e8, 1.0, "college freshman"),
-    (1e9, 2.0, "good student"),
-    (1e10, 3.0, "top graduate student"),
-    (1e11, 4.0, "Nobel-level"),
+    (10**9.5, 2.5, "good student"),
+    (1e11, 4.0, "top graduate student"),
+    (10**14.5, 7.5, "Nobel-level"),
+    (1e17, 10.0, "a lab of Nobel-level minds"),
 ]
 
 log10_params = st.floats(min_value=6.0, max_value=14.0)
@@ -136,16 +137,17 @@ def test_levels_sit_at_compute_optimal_losses(params, index, name):
 
 
 def test_level_names_in_order():
-    names = [sc.level_name(c) for c in (0.0, 1.5, 2.5, 3.5, 4.5, 10.0)]
+    names = [sc.level_name(c) for c in (0.0, 1.5, 3.0, 5.0, 8.0, 10.5, 14.0)]
     assert names == [
         "below freshman",
         "college freshman",
         "good student",
         "top graduate student",
         "Nobel-level",
-        "Nobel-level",
+        "a lab of Nobel-level minds",
+        "a lab of Nobel-level minds",
     ]
-    assert [int(i) for i in sc.level_index([0.5, 1.5, 2.5, 3.5, 4.5])] == [0, 1, 2, 3, 4]
+    assert [int(i) for i in sc.level_index([0.5, 1.5, 3.0, 5.0, 8.0, 11.0])] == [0, 1, 2, 3, 4, 5]
 
 
 @given(st.floats(min_value=1.85, max_value=6.0), st.floats(min_value=1.85, max_value=6.0))

@@ -97,9 +97,9 @@ def test_a_changed_content_folder_is_caught_at_the_quarter_it_diverges(tmp_path,
     shutil.copytree(content.root, changed)
     cal = changed / "calibration.toml"
     text = cal.read_text()
-    old = "[params.alpha]\nvalue = 2.5"
+    old = "[params.alpha]\nvalue = 2.0"
     assert old in text
-    cal.write_text(text.replace(old, "[params.alpha]\nvalue = 2.6"))
+    cal.write_text(text.replace(old, "[params.alpha]\nvalue = 2.1"))
     before = path.read_bytes()
     code, _, err = cli(
         capsys, "replay", str(path), "--content", str(changed), "--out", str(tmp_path / "o")

@@ -51,7 +51,7 @@ def test_result_does_not_depend_on_the_chunk_size():
 
 def test_set_changes_the_world(capsys):
     base = _sweep(capsys, "--scenario", "default", "--worlds", "80", "--seed", "1")
-    fast = _sweep(
+    slow = _sweep(
         capsys,
         "--scenario",
         "default",
@@ -60,12 +60,15 @@ def test_set_changes_the_world(capsys):
         "--seed",
         "1",
         "--set",
-        "open_weight_lag_quarters=1",
+        "open_weight_lag_quarters=8",
+        "--set",
+        "open_weight_lag_end=8",
     )
-    assert fast["set"] == {"open_weight_lag_quarters": 1}
-    # Open weights a quarter behind the frontier: less concentration, lower margins.
-    assert fast["hhi"]["p50"] < base["hhi"]["p50"]
-    assert fast["lerner"]["p50"] < base["lerner"]["p50"]
+    assert slow["set"] == {"open_weight_lag_quarters": 8, "open_weight_lag_end": 8}
+    # Open weights two years behind the frontier for the whole game (by default the lag
+    # closes from a year to a quarter): more concentration, higher margins.
+    assert slow["hhi"]["p50"] > base["hhi"]["p50"]
+    assert slow["lerner"]["p50"] > base["lerner"]["p50"]
 
 
 def test_parse_sets_types_values():
@@ -76,7 +79,9 @@ def test_parse_sets_types_values():
     }
     with pytest.raises(SetError, match="takes an integer"):
         parse_sets(["open_weight_lag_quarters=1.5"])
-    with pytest.raises(SetError, match="did you mean open_weight_lag_quarters"):
+    with pytest.raises(
+        SetError, match="did you mean open_weight_lag_end, open_weight_lag_quarters"
+    ):
         parse_sets(["open_weight_lag=1"])
 
 

@@ -679,8 +679,12 @@ class TrainPanel(Panel):
 
 def _ladder(t) -> str:
     """The capability ladder as text, with where the run lands."""
-    names = {"college freshman": "freshman", "top graduate student": "top grad"}
-    steps = " · ".join(f"{start:.0f} {names.get(name, name)}" for start, name in t.ladder)
+    names = {
+        "college freshman": "freshman",
+        "top graduate student": "top grad",
+        "a lab of Nobel-level minds": "Nobel lab",
+    }
+    steps = " · ".join(f"{start:g} {names.get(name, name)}" for start, name in t.ladder)
     return f"Ladder: {steps}; this run: {t.capability:.2f}"
 
 
