@@ -266,7 +266,8 @@ class Repl:
         self.line(
             (lab.name, "bold"),
             f"  cash {money(lab.cash)}  debt {money(lab.debt)}  {runway}  "
-            f"valuation {money(lab.valuation)}" + ("" if lab.alive else "  BANKRUPT"),
+            f"valuation {money(lab.valuation)} (you own {lab.equity:.0%}, "
+            f"a stake of {money(lab.stake)})" + ("" if lab.alive else "  BANKRUPT"),
         )
         self.say(
             f"  last quarter: revenue {money(lab.revenue)}{_change(lab.revenue_change)}, "

@@ -187,6 +187,8 @@ METRICS = (
     "cash",
     "revenue_share",
     "cumulative_profit",
+    "economic_profit",
+    "stake",
     "capability",
     "market_share_segment",
 )

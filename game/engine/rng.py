@@ -29,6 +29,7 @@ STREAMS = {
     "sentiment": 5,
     "research": 6,
     "bots": 7,  # game.play.bots (random orders)
+    "loyalty": 8,  # the per-world draw of buyers' loyalty
 }
 
 

@@ -128,6 +128,8 @@ PARAM_BOUNDS: dict[str, tuple[float, float]] = {
     "open_weight_tokens_per_param": (1.0, 1e5),
     "usage_elasticity": (0.0, 10.0),
     "switching_rate": (0.0, 1.0),
+    "loyalty_min": (0.01, 100.0),
+    "loyalty_max": (0.01, 100.0),
     "max_dilution": (0.0, 1.0),
     "max_round_share": (0.0, 1.0),
     "capital_pool0": (0.0, 1e6),
@@ -257,7 +259,9 @@ class Params:
     open_weight_friction: float = 1.4  # utility cost of no vendor: hosting, support, SLAs
     usage_elasticity: float = 1.0  # tokens per adopter vs mean price (LLM market study)
     switching_rate: float = 0.4  # share of buyers who choose afresh each quarter
-    spec_strength: float = 0.35  # bonus = strength*(sqrt(6*share)-1): full focus +0.51
+    loyalty_min: float = 0.25  # per-world multiplier on switching costs, drawn
+    loyalty_max: float = 5.0  # log-uniformly between these two
+    spec_strength: float = 0.3  # bonus = strength*(sqrt(6*share)-1): full focus +0.43
     # Finance
     interest_q: float = 0.02
     debt_limit_revenue: float = 1.0  # debt limit = this x annual revenue + half of book
@@ -330,6 +334,11 @@ class Scenario:
         if p.stall_min > p.stall_max:
             errs.append(
                 f"params.stall_min ({p.stall_min:g}) must not exceed stall_max ({p.stall_max:g})"
+            )
+        if p.loyalty_min > p.loyalty_max:
+            errs.append(
+                f"params.loyalty_min ({p.loyalty_min:g}) must not exceed "
+                f"loyalty_max ({p.loyalty_max:g})"
             )
         if p.valuation_multiple_min > p.valuation_multiple_max:
             errs.append(

@@ -119,6 +119,11 @@ def create(tb: Tables, seed: int, worlds: int = 1, human: tuple[int, ...] | None
     u = rng.uniform(seeds, -1, "world", 2)
     holds = u[:, 0] < p.scaling_continues_p
     stall = tb.front0 + p.stall_min + u[:, 1] * (p.stall_max - p.stall_min)
+    # How loyal buyers turn out to be: a multiplier on every switching cost, drawn
+    # log-uniformly between loyalty_min and loyalty_max (its own stream, so the draws
+    # above are unchanged).
+    v = rng.uniform(seeds, -1, "loyalty", 1)[:, 0]
+    loyalty = p.loyalty_min * (p.loyalty_max / p.loyalty_min) ** v
 
     z = np.zeros((W, L))
     arch_index = {a: i for i, a in enumerate(tb.arch_ids)}
@@ -179,6 +184,7 @@ def create(tb: Tables, seed: int, worlds: int = 1, human: tuple[int, ...] | None
         human=hm,
         holds=holds,
         stall=stall,
+        loyalty=loyalty,
         data_stock=np.full(W, p.data_stock0),
         markup=np.full(W, p.markup0),
         sentiment=np.full(W, p.sentiment0),
@@ -406,6 +412,7 @@ def _demand(
         base = wl(builtf @ tb.prod_fit + st.rep[..., None], 2, 1)  # (S,L,W)
         lock = wl(tb.lock_in + builtf @ tb.prod_lock, 2, 1)  # (S,L,W)
     base += seg[:, None, None] + tb.beta_q[:, None, None] * spec
+    lock = lock * st.loyalty  # this world's buyers' loyalty scales every switching cost
     prev = wl(st.share_prev)  # (S,J+1,W)
     prev_lab = prev[:, :J].reshape(S, L, K, W)  # a view: rows of W stay contiguous
 
@@ -424,7 +431,7 @@ def _demand(
         + tb.beta_q[:, None] * open_q
         - tb.alpha_s[:, None] * np.log(open_price)
         - tb.beta_r[:, None] * np.log(err_open / 0.05)
-        + tb.lock_in[:, None] * prev[:, J]
+        + tb.lock_in[:, None] * st.loyalty * prev[:, J]
         - p.open_weight_friction
     )  # (S,W)
 

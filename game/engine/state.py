@@ -275,6 +275,7 @@ class State:
     """Everything that changes. Arrays have the world as leading axis.
 
     World (W,): seeds, holds (scaling continues), stall (capability where it stalls),
+    loyalty (multiplier on switching costs),
     data_stock (unique tokens), markup (vendor),
     sentiment (investors), open_cap / open_n (best openly released model).
     Segments (W,S): adopters (millions), seg_mult (permanent potential multipliers).
@@ -301,6 +302,7 @@ class State:
     human: np.ndarray  # (L,) bool, static
     holds: np.ndarray
     stall: np.ndarray
+    loyalty: np.ndarray
     data_stock: np.ndarray
     markup: np.ndarray
     sentiment: np.ndarray

@@ -156,13 +156,13 @@ def _facts() -> list[Fact]:
         ),
         Fact(
             "largest_round",
-            "The largest single round stays near today's record",
+            "The largest single round of 2025-2027 stays near today's record",
             "largest round ~$40B (2025)",
             "OpenAI's March 2025 round, as reported",
             5.0,
             60.0,
             "$B",
-            "default, balanced seat: median over worlds of the largest round in the game",
+            "default, balanced seat: median over worlds of the largest round in 2025-2027",
         ),
         Fact(
             "leader_cash_end",
@@ -321,7 +321,8 @@ def _facts() -> list[Fact]:
             5e28,
             5e29,
             "FLOP",
-            "default, balanced seat: median largest run deployed by the end of 2030",
+            "default, balanced seat, worlds where scaling holds (Epoch's projection assumes "
+            "it keeps paying): median largest run deployed by the end of 2030",
         ),
     ]
 
@@ -342,7 +343,8 @@ def _value(fact: Fact, batches: dict[tuple[str, str], Batch]) -> float:
         years = slice(_year(d, 2025).start, _year(d, 2026).stop)
         return _median(h["capital_pool"][years].sum(0) / 2.0)
     if fid == "largest_round":
-        return _median(d.funding.max((0, 2)))
+        years = slice(_year(d, 2025).start, _year(d, 2027).stop)
+        return _median(d.funding[years].max((0, 2)))
     if fid == "leader_cash_end":
         return _median(h["cash"][-1].max(-1))
     if fid == "market_growth_2026":
@@ -381,9 +383,13 @@ def _value(fact: Fact, batches: dict[tuple[str, str], Batch]) -> float:
     if fid == "no_dominant_policy":
         worst = 0.0
         for scen in ("default", "steel", "solar"):
-            profits = np.stack([batches[(scen, pol)].seat_stake for pol in POLICIES])
-            wins = profits.argmax(0)
-            worst = max(worst, max(_share(wins == i) for i in range(len(POLICIES))))
+            stakes = np.stack([batches[(scen, pol)].seat_stake for pol in POLICIES])
+            best = stakes.max(0)
+            # A world counts for a policy only if that policy alone did best there
+            # (where every seat went bust, all stakes are 0 and nobody wins).
+            alone = (stakes == best).sum(0) == 1
+            wins = stakes.argmax(0)
+            worst = max(worst, max(_share((wins == i) & alone) for i in range(len(POLICIES))))
         return worst
     if fid == "vendor_margin":
         m = h["markup"][slice(_year(d, 2025).start, _year(d, 2026).stop)]
@@ -393,7 +399,9 @@ def _value(fact: Fact, batches: dict[tuple[str, str], Batch]) -> float:
         a, b = f[_year(d, 2025)].max(0), f[_year(d, 2030)].max(0)
         return _median((b / np.maximum(a, 1.0)) ** (1.0 / 5.0))
     if fid == "training_compute_2030":
-        return _median(d.run_flops[: _year(d, 2030).stop].max(0))
+        if not d.holds.any():
+            return float("nan")
+        return _median(d.run_flops[: _year(d, 2030).stop].max(0)[d.holds])
     raise KeyError(fid)
 
 

@@ -118,6 +118,8 @@ def build_view(s) -> v.QuarterView:
         revenue_change=(revenue - prev.revenue) if prev else None,
         profit_change=(profit - prev.op_profit) if prev else None,
         valuation=float(cx.valuation[0, me]),
+        equity=float(st.equity[0, me]),
+        stake=float(st.equity[0, me] * cx.valuation[0, me]),
         gpus_owned=float(st.gpus[0, me]),
         gpus_leased=float(st.lease[0, me]),
         served=float(last.metrics["served"][0, me]) if last else 1.0,
@@ -225,7 +227,7 @@ def goal_status(goal, value: float) -> str:
     if goal.metric in ("revenue_share", "market_share_segment"):
         where = f" of {SEGMENT_NAMES[goal.segment]} buyers" if goal.segment else ""
         return f"{value:.1%}{where} (needs {goal.value:.0%}{need})"
-    if goal.metric in ("cash", "cumulative_profit"):
+    if goal.metric in ("cash", "cumulative_profit", "economic_profit", "stake"):
         return f"{money(value)} (needs {money(goal.value)}{need})"
     return f"{value:.2f} (needs {goal.value:g}{need})"  # capability index
 

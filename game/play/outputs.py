@@ -63,6 +63,9 @@ def summary(game: Game, script: str | None = None, policy: str | None = None) ->
     vc = h["value_chain_cum"][-1, 0]
     share = game.revenue_share()
     profit = game.cumulative_profit()
+    econ = game.economic_profit()
+    stake = game.stake()
+    equity = game.world.state.equity[0]
     best = game.best_capability()
     st = game.world.state
     labs = []
@@ -77,6 +80,9 @@ def summary(game: Game, script: str | None = None, policy: str | None = None) ->
                 "alive": bool(lq.alive),
                 "cash": _r(lq.cash),
                 "cumulative_profit": _r(profit[i]),
+                "economic_profit": _r(econ[i]),
+                "equity": _r(equity[i]),
+                "stake": _r(stake[i]),
                 "revenue_share": _r(share[i]),
                 "best_capability": _r(best[i]),
                 "level": _level(best[i]),

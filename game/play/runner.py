@@ -217,6 +217,21 @@ class Game:
             return np.zeros(self.world.tables.n_labs)
         return self.world.history()["op_profit"][:, 0].sum(0)
 
+    def economic_profit(self) -> np.ndarray:
+        """Economic profit summed over the quarters played, $B, per lab (L,): operating
+        profit less amortised training, product builds and the cost of capital."""
+        if not self.world.reports:
+            return np.zeros(self.world.tables.n_labs)
+        return self.world.history()["econ_profit"][:, 0].sum(0)
+
+    def stake(self) -> np.ndarray:
+        """The founders' stake in each lab now, $B (L,): the share they still own after
+        the rounds sold, times what investors think the lab is worth; 0 when bust."""
+        if not self.world.reports:
+            st = self.world.state
+            return st.equity[0] * self.world.context().valuation[0]
+        return self.world.reports[-1].metrics["stake"][0].copy()
+
     def best_capability(self) -> np.ndarray:
         """Best capability each lab offered in any quarter played (L,)."""
         if not self.world.reports:
@@ -238,6 +253,10 @@ class Game:
                 v = float(share[PLAYER])
             elif g.metric == "cumulative_profit":
                 v = float(self.cumulative_profit()[PLAYER])
+            elif g.metric == "economic_profit":
+                v = float(self.economic_profit()[PLAYER])
+            elif g.metric == "stake":
+                v = float(self.stake()[PLAYER])
             elif g.metric == "capability":
                 v = float(self.best_capability()[PLAYER])
             else:  # market_share_segment: the player's share of the segment's buyers

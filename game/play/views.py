@@ -64,6 +64,8 @@ class LabView:
     revenue_change: float | None  # since last quarter, $B
     profit_change: float | None
     valuation: float
+    equity: float  # share of the lab its founders (you) still own, 0-1
+    stake: float  # equity x valuation, $B
     gpus_owned: float
     gpus_leased: float
     served: float  # share of demand the compute could serve last quarter

@@ -32,6 +32,9 @@ LAB_KEYS = {
     "alive",
     "cash",
     "cumulative_profit",
+    "economic_profit",
+    "equity",
+    "stake",
     "revenue_share",
     "best_capability",
     "level",
@@ -82,7 +85,7 @@ def test_summary_contract(ran):
     assert shares <= 1.0 + 1e-6  # the rest is the open-weight fringe
     p = s["player"]
     assert isinstance(p["score"], int) and 0 <= p["score"] <= 100
-    assert set(p["goals_met"]) <= {"survive", "profit", "share"}
+    assert set(p["goals_met"]) <= {"survive", "stake", "share"}
     # The score is the share of the scenario's goals met, and each goal says why.
     assert p["score"] == round(100 * len(p["goals_met"]) / len(p["goals"]))
     for g in p["goals"]:

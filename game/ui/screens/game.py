@@ -191,9 +191,10 @@ class GameScreen(Screen):
                     change(a.profit_change, signed_money),
                 ),
             ]
+        rows.append(line(f"Valuation {money(a.valuation)}, you own {a.equity:.0%}"))
         rows.append(
             line(
-                f"Valuation {money(a.valuation)}  GPUs {a.gpus_owned:,.0f}k"
+                f"GPUs {a.gpus_owned:,.0f}k"
                 + (f"+{a.gpus_leased:,.0f}k rented" if a.gpus_leased else " owned")
             )
         )

@@ -359,15 +359,17 @@ class FundingPanel(Panel):
     TERMS = ("hype-cycle", "economic-profit", "sunk-costs")
     HELP = (
         "Investors pay what your valuation and their mood allow, for a share of the "
-        "company. Lenders lend up to a year's revenue plus half your hardware's value."
+        "company: every round shrinks the share you own. All labs draw on one pool of "
+        "investors' money each quarter, so when many ask at once each gets less. "
+        "Lenders lend up to a year's revenue plus half your hardware's value."
     )
 
     def form(self) -> ComposeResult:
         lg = self.legal
         v = self.session.view()
         hints = {
-            "raise_funds": f"valuation {money(lg.valuation)}; up to about "
-            f"{money(lg.raise_expected)}",
+            "raise_funds": f"valuation {money(lg.valuation)}; you own {v.lab.equity:.0%}; "
+            f"up to about {money(lg.raise_expected)}",
             "borrow": f"lenders allow {money(lg.borrow_room)}",
             "repay": f"debt {money(v.lab.debt)}",
         }
