@@ -607,14 +607,18 @@ def lesson_markdown(c, lid: str, instructor: bool = False) -> str:
     m = c.lessons[lid]
     scen = c.scenarios.get(m.scenario)
     out = [f"# {m.title}", ""]
+    same = m.seed is not None
     out.append(
         f"*{m.minutes} minutes. Scenario: `{m.scenario}`"
         + (f" ({scen.title})" if scen else "")
-        + f", seed {m.seed}.*"
+        + (f", seed {m.seed}.*" if same else ", a seed of your own.*")
     )
     out += [
         "",
-        f"Play it with the same world as everyone else: scenario `{m.scenario}`, seed {m.seed}.",
+        f"Play it with the same world as everyone else: scenario `{m.scenario}`, seed {m.seed}."
+        if same
+        else f"Play scenario `{m.scenario}` with a seed of your own (your class number, say): "
+        "the class needs many different worlds to see how often each thing happens.",
         "",
     ]
     out += ["## Objectives", "", *(f"- {o}" for o in m.objectives), ""]

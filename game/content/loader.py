@@ -664,6 +664,7 @@ def build_scenario(content: Content, m: sc.ScenarioModel) -> eng.Scenario:
             fit=dict(q.fit),
             lock_in=dict(q.lock_in),
             serving_cost_mult=q.serving_cost_mult,
+            small_model_share=q.small_model_share,
             blurb=q.blurb,
         )
         for q in content.products.values()

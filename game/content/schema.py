@@ -99,6 +99,7 @@ class ProductModel(Model):
     fit: dict[str, Num] = {}
     lock_in: dict[str, Num] = {}
     serving_cost_mult: Annotated[float, BeforeValidator(_number), Field(gt=0, le=1)] = 1.0
+    small_model_share: Annotated[float, BeforeValidator(_number), Field(ge=0, le=0.9)] = 0.0
     blurb: str = ""
     source: Text
 
@@ -234,7 +235,9 @@ class LessonModel(Versioned):
     title: Text
     minutes: Annotated[int, BeforeValidator(_integer), Field(ge=10, le=240)]
     scenario: str
-    seed: Annotated[int, BeforeValidator(_integer), Field(ge=0)]
+    # The world every student plays; None: each student plays a world of their own
+    # (a lesson about how often something happens needs many different worlds).
+    seed: Annotated[int, BeforeValidator(_integer), Field(ge=0)] | None = None
     objectives: Annotated[list[Text], Field(min_length=1)]
     predict: Text
     glossary: list[str] = []

@@ -68,6 +68,27 @@ def serving_mult(st: State, tb: Tables):
     return eff
 
 
+def serving_params(st: State, tb: Tables):
+    """Parameters run per token of each offer (W,L,K).
+
+    A product with a small_model_share (the agent swarm) hands that share of the
+    frontier offer's tokens to the lab's own small model, so the frontier offer runs
+    (1 - share) N_big + share N_small parameters per token on average. A lab with no
+    small model gets nothing from it.
+    """
+    if not (tb.prod_small_share > 0).any():
+        return st.n
+    share = np.zeros(st.alive.shape)
+    for j in np.flatnonzero(tb.prod_small_share > 0):
+        share = share + np.where(st.built[..., j], tb.prod_small_share[j], 0.0)
+    share = np.where(st.has[..., 1], np.minimum(share, 0.9), 0.0)
+    if not share.any():
+        return st.n
+    n = st.n.copy()
+    n[..., 0] = (1.0 - share) * st.n[..., 0] + share * st.n[..., 1]
+    return n
+
+
 def capital_pool(tb: Tables, st: State):
     """Investors' money for AI labs this quarter, $B (W,).
 
@@ -107,7 +128,7 @@ def context(st: State, tb: Tables, fx) -> Context:
     p = tb.scenario.params
     hour, lease_hour, lease_cost, buy_cost, tfc, _ = compute_prices(tb, st.t, st.markup, fx)
     mult = serving_mult(st, tb)
-    cost = serve_cost(st.n, lease_hour[:, None, None], p, mult[..., None], st.t)
+    cost = serve_cost(serving_params(st, tb), lease_hour[:, None, None], p, mult[..., None], st.t)
     rev = st.rev_hist[..., -1]
     value = valuation(st, tb)
     pool = capital_pool(tb, st)

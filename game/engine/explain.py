@@ -22,7 +22,8 @@ SHARE_MOVE = 0.02  # a share move worth explaining, in points of the segment's b
 class Event:
     quarter: int
     world: int
-    kind: str  # event, shipped, stall, displaced, bankrupt, entered, released, share_up/down
+    kind: str  # event, shipped, stall, displaced, bankrupt, entered, released, share_up/down,
+    # contract_won, contract_lost, nationalized
     text: str
     lab: int | None = None
     segment: str | None = None
@@ -98,6 +99,46 @@ def explain(tb: Tables, old: State, new: State, m: dict, labs=None) -> list[Even
                     f"{names[i]} went bankrupt: cash ran out and lenders would give no more; "
                     "its buyers choose again among the other offers (some give up on AI)",
                     lab=int(i),
+                )
+            )
+        p = tb.scenario.params
+        for i in np.flatnonzero(m["contract_won"][w]):
+            out.append(
+                Event(
+                    q,
+                    w,
+                    "contract_won",
+                    f"{names[i]} won the government contract: ${p.contract_value:g}B a quarter "
+                    f"for {p.contract_quarters} quarters, awarded to the lab the government's "
+                    "buyers prefer",
+                    lab=int(i),
+                    causes=("the biggest share of government buyers",),
+                )
+            )
+        for i in np.flatnonzero(m["contract_lost"][w]):
+            holder = int(m["contract_holder"][w])
+            to = f" to {names[holder]}" if holder >= 0 else ""
+            out.append(
+                Event(
+                    q,
+                    w,
+                    "contract_lost",
+                    f"{names[i]} lost the government contract{to}"
+                    + (": it went bankrupt" if not new.alive[w, i] else " at its tender"),
+                    lab=int(i),
+                )
+            )
+        for i in np.flatnonzero(m["nationalized"][w]):
+            out.append(
+                Event(
+                    q,
+                    w,
+                    "nationalized",
+                    f"{names[i]} was nationalized: models are now strong enough to matter for "
+                    "national security, so the state took over the leading private lab, bought "
+                    "out its founders and will fund it for capability rather than profit",
+                    lab=int(i),
+                    causes=(f"the frontier reached capability {p.nationalization_at:g}",),
                 )
             )
         for i in np.flatnonzero(m["entered"][w]):

@@ -87,11 +87,12 @@ def bot_decisions(st: State, tb: Tables, cx: Context) -> Decisions:
     idle = alive & ~st.run_on & (st.run_wait < 0)
     due = idle & ((st.t - st.last_deploy) >= np.maximum(cadence - runq, 1))
     years = cadence / 4.0
-    pp_gain = 2.0 ** (1.0 / p.price_perf_doubling_years)
     # A lab whose last model fell short of the scaling law stops racing on size: it
     # halves its ambition and over-trains smaller models that are cheap to serve.
     stalled = st.stall_seen
-    growth = (p.training_cost_growth * pp_gain) ** years
+    # Labs plan to keep pace with the frontier's compute trend: spending that grows
+    # training_cost_growth a year buys compute_per_dollar_growth more FLOPs per dollar.
+    growth = (p.training_cost_growth * p.compute_per_dollar_growth) ** years
     target = np.where(stalled, 0.5, 1.0) * tb.a_ambition[a] * cx.frontier_flops[:, None] * growth
     # Serving the customers comes first: a year of staff and of last quarter's serving
     # compute is set aside before a run is sized. The rest, with the rounds it expects
@@ -110,10 +111,27 @@ def bot_decisions(st: State, tb: Tables, cx: Context) -> Decisions:
     run_d = tpp * run_n
     run_mix = np.broadcast_to(tb.a_mix[a], (W, L, S)).copy()
 
+    # --- Distil when the frontier model is newer than the small one -----------------
+    distill = (
+        alive
+        & st.has[..., 0]
+        & (~st.has[..., 1] | (st.n[..., 1] < 0.5 * p.distill_ratio * st.n[..., 0]))
+    )
+    # Price the models that will be on sale: a run about to ship and a small model
+    # distilled this quarter are bigger than the ones they replace, and cost more to
+    # serve (serving cost is proportional to the parameters).
+    ships_now = alive & (
+        (st.run_wait == 1) | (st.run_on & (st.run_left <= 1) & (tb.a_ship[a] == 0))
+    )
+    n_big = np.where(ships_now, np.maximum(st.run_n, st.n[..., 0]), st.n[..., 0])
+    n_small = np.where(distill, n_big * p.distill_ratio, st.n[..., 1])
+    grow = np.stack([n_big, n_small], axis=-1) / np.maximum(st.n, 1.0)
+
     # --- Compute: lease what inference and the run need ---------------------------
-    # Plan 10% headroom over last quarter's load, half as much again when a model ships next.
-    ships = (st.run_wait == 1) | (st.run_on & (st.run_left <= 1))
-    infer_need = st.infer_flops_prev * np.where(ships, 1.5, 1.1) / (fpk * p.infer_utilization)
+    # Plan 10% headroom over last quarter's load, scaled up by how much bigger the
+    # models on sale this quarter are (a new frontier model, a fresh distillation).
+    bigger = np.where(st.has, np.maximum(grow, 1.0), 1.0).max(-1)
+    infer_need = st.infer_flops_prev * 1.1 * bigger / (fpk * p.infer_utilization)
     remaining = np.where(
         st.run_on, st.run_need - st.run_done, np.where(start, 6 * run_n * run_d, 0)
     )
@@ -133,21 +151,25 @@ def bot_decisions(st: State, tb: Tables, cx: Context) -> Decisions:
     # The margin, not the price, moves half-way: when serving gets cheaper (chips, the
     # serving stack, a smaller model) prices follow the cost at once, so a fast fall in
     # costs does not leave prices, and margins, trailing behind.
+    unit_next = cx.serve_cost * np.where(st.has, np.maximum(grow, 1.0), 1.0)
     lerner = market.best_response_lerner(cx.firm_share, cx.firm_alpha, tb.a_price[a])
-    br = cx.serve_cost / (1.0 - lerner[..., None])
+    br = unit_next / (1.0 - lerner[..., None])
     prev = np.where(st.prices > 0, st.prices, br)
     # Last quarter's markup over last quarter's unit cost (price / cost, at least 1).
     mk_br = 1.0 / (1.0 - lerner[..., None])
     mk_prev = np.where(st.unit_cost > 0, prev / np.maximum(st.unit_cost, 1e-300), mk_br)
-    prices = cx.serve_cost * np.sqrt(np.maximum(mk_prev, 1.0) * mk_br)
+    prices = unit_next * np.sqrt(np.maximum(mk_prev, 1.0) * mk_br)
     eps = np.maximum(cx.firm_alpha * (1.0 - cx.firm_share), 0.5)
-    serve_kgpu = np.maximum(st.gpus * (1.0 - 1.0 / p.gpu_life_quarters) + lease - train_need, 1e-6)
-    load = st.infer_flops_prev / (fpk * p.infer_utilization)  # at last quarter's prices
+    # Serving comes first in the step (a run gets what is left), so all of the
+    # compute is there to serve if demand needs it.
+    serve_kgpu = np.maximum(st.gpus * (1.0 - 1.0 / p.gpu_life_quarters) + lease, 1e-6)
+    # Last quarter's load at last quarter's prices, on the models on sale now.
+    load = st.infer_flops_prev * bigger / (fpk * p.infer_utilization)
     clear = (load / serve_kgpu) ** (1.0 / eps)  # price ratio that clears capacity
     # Only a lab short of capacity holds its price up; one with room follows its cost.
     short_cap = (clear > 1.0)[..., None]
     prices = np.where(
-        short_cap, np.maximum(prices, prev * np.minimum(clear, 6.0)[..., None]), prices
+        short_cap, np.maximum(prices, prev * np.minimum(clear, 2.0)[..., None]), prices
     )
     prices = np.where(st.has, prices, br)
 
@@ -189,12 +211,6 @@ def bot_decisions(st: State, tb: Tables, cx: Context) -> Decisions:
     rows = np.flatnonzero(ok)
     build.reshape(-1, build.shape[-1])[rows, nxt.reshape(-1)[rows]] = True
 
-    # --- Distil when the frontier model is newer than the small one -----------------
-    distill = (
-        alive
-        & st.has[..., 0]
-        & (~st.has[..., 1] | (st.n[..., 1] < 0.5 * p.distill_ratio * st.n[..., 0]))
-    )
     release = alive & tb.a_open[a] & st.has[..., 0] & (st.last_deploy == st.t - 1)
 
     # --- Money: ask for what will be spent ------------------------------------------

@@ -30,6 +30,7 @@ STREAMS = {
     "research": 6,
     "bots": 7,  # game.play.bots (random orders)
     "loyalty": 8,  # the per-world draw of buyers' loyalty
+    "nationalize": 9,  # whether the state takes over a lab this quarter
 }
 
 

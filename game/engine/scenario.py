@@ -72,7 +72,8 @@ class Product:
     upkeep: float  # $B per quarter once live
     fit: dict[str, float] = field(default_factory=dict)  # utility by segment
     lock_in: dict[str, float] = field(default_factory=dict)  # extra lock-in by segment
-    serving_cost_mult: float = 1.0  # multiplies the cost per token (swarm < 1)
+    serving_cost_mult: float = 1.0  # multiplies the cost per token
+    small_model_share: float = 0.0  # share of frontier-offer tokens run on the small model
     blurb: str = ""
 
 
@@ -132,6 +133,14 @@ PARAM_BOUNDS: dict[str, tuple[float, float]] = {
     "loyalty_max": (0.01, 100.0),
     "max_dilution": (0.0, 1.0),
     "max_round_share": (0.0, 1.0),
+    "compute_per_dollar_growth": (0.1, 100.0),
+    "parent_reserve_quarters": (0.0, 400.0),
+    "parent_sweep_share": (0.0, 1.0),
+    "contract_value": (0.0, 1e4),
+    "contract_quarters": (1, 400),
+    "contract_margin": (0.0, 1.0),
+    "nationalization_hazard": (0.0, 1.0),
+    "nationalization_at": (-2.0, 15.0),
     "capital_pool0": (0.0, 1e6),
     "capital_pool_revenue": (0.0, 1e3),
     "valuation_multiple_min": (0.0, 1e3),
@@ -282,10 +291,19 @@ class Params:
     training_amortization_quarters: int = 8  # 1/8 of unamortized training cost a quarter
     cost_of_capital_q: float = 0.03
     training_cost_growth: float = 2.4  # x per year, Cottier et al. 2024
+    compute_per_dollar_growth: float = 1.75  # x per year: 4.2x compute / 2.4x cost
+    parent_reserve_quarters: float = 4.0  # a parent leaves its lab this much spending
+    parent_sweep_share: float = 0.5  # and takes back this share of the rest each quarter
     entry_cost0: float = 3.0  # $B to found a lab at the start
     entry_cost_follows_frontier: float = 0.5  # entry cost as share of the frontier run cost
     entry_probability: float = 0.3  # per quarter when profits invite entry
     entry_cash_mult: float = 1.5  # entrants arrive with this x entry cost in cash
+    # Government
+    contract_value: float = 0.2  # $B a quarter a government contract pays
+    contract_quarters: int = 8  # how long a contract runs before it is tendered again
+    contract_margin: float = 0.5  # share of a contract's value left after delivering it
+    nationalization_hazard: float = 0.0  # per quarter, once the frontier is high enough
+    nationalization_at: float = 7.5  # frontier capability from which the state may act
     # Value chain
     app_margin: float = 0.5  # Sequoia 2024: user-facing layer's 50% margin
 
@@ -447,8 +465,9 @@ def default_products() -> tuple[Product, ...]:
             0.10,
             fit={"coding": 0.4, "enterprise": 0.4, "science": 0.3},
             lock_in={"enterprise": 0.3},
-            serving_cost_mult=0.7,
-            blurb="A big model plans and hands sub-tasks to swarms of small cheap ones.",
+            small_model_share=0.4,
+            blurb="A big model plans and hands sub-tasks to swarms of small cheap ones: "
+            "it needs a small model of your own.",
         ),
         Product(
             "enterprise",

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import capital, market, metrics, rng, scaling
+from . import capital, government, market, metrics, rng, scaling
 from .capital import research_level, serve_cost, serving_stack
 from .fast import asum, rany, rmax, rmin, rsum
 from .orders import OrderError, Orders, check_shape
@@ -20,6 +20,7 @@ from .policy import Context, Decisions, bot_decisions, slot_arch
 from .scenario import RESEARCH, SEGMENTS, TIERS
 from .state import FLOW, FLOW_NAMES, H, K, S, State, Tables, product_codes
 
+GOV = SEGMENTS.index("government")
 VC_NAMES: tuple[str, ...] = ("hardware", "labs", "apps", "consumers")
 MAX_LABS = 32
 
@@ -185,6 +186,9 @@ def create(tb: Tables, seed: int, worlds: int = 1, human: tuple[int, ...] | None
         holds=holds,
         stall=stall,
         loyalty=loyalty,
+        contract_holder=np.full(W, -1, dtype=np.int64),
+        contract_left=np.zeros(W, dtype=np.int64),
+        nationalized_seen=np.zeros(W, dtype=bool),
         data_stock=np.full(W, p.data_stock0),
         markup=np.full(W, p.markup0),
         sentiment=np.full(W, p.sentiment0),
@@ -471,7 +475,7 @@ def _demand(
     tok_open = sh_open * vol_t  # (S,W)
     lab_tokens = np.moveaxis(asum(tok_lab, 0), -1, 0)  # (W,L,K)
     infer_flops = (
-        rsum(lab_tokens * st.n)
+        rsum(lab_tokens * capital.serving_params(st, tb))
         * (1e6 * scaling.INFER_FLOPS_PER_PARAM_TOKEN * serving_stack(p, st.t))
         * cx.eff_mult
     )
@@ -886,8 +890,18 @@ def step(
     served = np.where(alive, served, 0.0)
     lab_tok = d["lab_tokens"] * served[..., None]  # (W,L,K) M tokens served
     revenue = rsum(lab_tok * ns.prices) / 1e9
+    # Government contracts go to the lab the government's buyers prefer (government.py).
+    gov_share = d["shares"][:, GOV, : L * K].reshape(W, L, K)
+    gov_share = gov_share[..., 0] + gov_share[..., 1]
+    ns.contract_holder, ns.contract_left, contract_pay, won, lost = government.contracts(
+        st, tb, gov_share, alive
+    )
+    if p.contract_value > 0:
+        revenue = revenue + contract_pay
+        flows[FLOW["contract_delivery"]] = -(1.0 - p.contract_margin) * contract_pay
     flows[FLOW["revenue"]] = revenue
-    cost_now = serve_cost(ns.n, lease_hour[:, None, None], p, cx_now.eff_mult[..., None], t)
+    n_serve = capital.serving_params(ns, tb)
+    cost_now = serve_cost(n_serve, lease_hour[:, None, None], p, cx_now.eff_mult[..., None], t)
     margin_rev = rsum(lab_tok * (ns.prices - cost_now)) / 1e9
     open_tok = rsum(d["open_tokens"])
     fringe_rev = open_tok * d["open_price"] / 1e9
@@ -911,6 +925,25 @@ def step(
     repay = np.where(alive, np.minimum(dec.repay, st.debt), 0.0)
     borrow = np.where(alive, np.minimum(dec.borrow, cx.debt_room), 0.0)
     flows[FLOW["repay"]] = -repay
+    # A parent (the archetypes funded by a company or a state, not investors) takes back
+    # part of the cash its lab holds beyond a year of spending and its run: bot labs
+    # only, since a player decides for their own lab.
+    parent = alive & tb.a_free[arch] & ~st.human
+    if parent.any():
+        spend = -(
+            flows[FLOW["lease"]]
+            + flows[FLOW["purchase"]]
+            + flows[FLOW["staff"]]
+            + flows[FLOW["research"]]
+            + flows[FLOW["product_build"]]
+            + flows[FLOW["product_upkeep"]]
+        )
+        run_left = np.where(ns.run_on, np.maximum(ns.run_need - ns.run_done, 0.0), 0.0)
+        keep = p.parent_reserve_quarters * spend + run_left * tfc[:, None]
+        before = st.cash + asum(flows, 0) + borrow
+        flows[FLOW["parent_sweep"]] = -np.where(
+            parent, p.parent_sweep_share * np.maximum(before - keep, 0.0), 0.0
+        )
     cash = st.cash + asum(flows, 0) + borrow
     room = np.maximum(cx.debt_room - borrow, 0.0)
     extra = np.where(alive & (cash < 0), np.minimum(-cash, room), 0.0)
@@ -931,9 +964,15 @@ def step(
         ns.run_wait = np.where(bankrupt, -1, ns.run_wait)
         ns.build_left = np.where(bankrupt[..., None], 0, ns.build_left)
 
+    # The state may take over the leading private lab (government.py).
+    taken = government.nationalize(st, tb, frontier, ns.alive)
+    government.take_over(ns, tb, taken)
+
     infer_cost = (1.0 - share) * compute_cost
     op = revenue - infer_cost + flows[FLOW["staff"]] + flows[FLOW["product_upkeep"]]
     op = op + flows[FLOW["research"]]
+    if p.contract_value > 0:
+        op = op + flows[FLOW["contract_delivery"]]
     amort_q = ns.amort / p.training_amortization_quarters
     ns.amort = ns.amort - amort_q
     # Capital tied up in hardware and in idle cash could earn cost_of_capital_q elsewhere.
@@ -1065,7 +1104,7 @@ def step(
         "open_token_share": open_share,
         "price_decline": decline,
         "constant_cap_price": cc_price,
-        "market_size": rsum(app_spend) / 1e9,
+        "market_size": rsum(app_spend) / 1e9 + rsum(contract_pay),  # tokens and contracts
         "potential": potential,
         "adopters": ns.adopters,
         "segment_tokens": seg_tok,
@@ -1094,10 +1133,15 @@ def step(
         "labs_alive": rsum(ns.alive),
         "events_started": started,
         "shipped": ship,
+        "trained_flops": np.where(finished, ns.run_need, 0.0),  # runs that finished training
         "stall_gap": np.where(ship, ns.run_raw - ns.run_cap, 0.0),
         "bankrupt": bankrupt,
         "entered": entered,
         "released": release,
+        "contract_holder": ns.contract_holder,
+        "contract_won": won,
+        "contract_lost": lost,
+        "nationalized": taken,
         "rebased": rebase,
         "scaling_holds": st.holds,
     }

@@ -34,6 +34,8 @@ FLOW_NAMES: tuple[str, ...] = (
     "repay",
     "subsidy",
     "writeoff",
+    "contract_delivery",
+    "parent_sweep",
 )
 F = len(FLOW_NAMES)
 FLOW = {name: i for i, name in enumerate(FLOW_NAMES)}
@@ -72,6 +74,7 @@ class Tables:
     prod_fit: np.ndarray
     prod_lock: np.ndarray
     prod_cost_mult: np.ndarray
+    prod_small_share: np.ndarray  # (P,) share of frontier tokens run on the small model
     # archetypes (A,), (A,S), (A,R), (A,P) order ranks
     a_ambition: np.ndarray
     a_cadence: np.ndarray
@@ -234,6 +237,7 @@ def compile_tables(sc: Scenario) -> Tables:
         prod_fit=prod_fit,
         prod_lock=prod_lock,
         prod_cost_mult=np.array([float(q.serving_cost_mult) for q in prods]),
+        prod_small_share=np.array([float(q.small_model_share) for q in prods]),
         a_ambition=np.array([a.ambition for a in archs], dtype=float),
         a_cadence=np.array([max(a.cadence, 1) for a in archs]),
         a_run_q=np.array([max(a.run_quarters, 1) for a in archs]),
@@ -275,7 +279,9 @@ class State:
     """Everything that changes. Arrays have the world as leading axis.
 
     World (W,): seeds, holds (scaling continues), stall (capability where it stalls),
-    loyalty (multiplier on switching costs),
+    loyalty (multiplier on switching costs), contract_holder (lab holding the
+    government contract, -1 none), contract_left (its quarters to run),
+    nationalized_seen (the state has taken over a lab),
     data_stock (unique tokens), markup (vendor),
     sentiment (investors), open_cap / open_n (best openly released model).
     Segments (W,S): adopters (millions), seg_mult (permanent potential multipliers).
@@ -303,6 +309,9 @@ class State:
     holds: np.ndarray
     stall: np.ndarray
     loyalty: np.ndarray
+    contract_holder: np.ndarray
+    contract_left: np.ndarray
+    nationalized_seen: np.ndarray
     data_stock: np.ndarray
     markup: np.ndarray
     sentiment: np.ndarray

@@ -35,7 +35,7 @@ class LessonCard:
     title: str
     minutes: int
     scenario: str
-    seed: int
+    seed: int | None  # None: each student plays a world of their own
     objectives: tuple[str, ...]
     predict: str
 

@@ -311,7 +311,8 @@ def _facts() -> list[Fact]:
             3.0,
             6.0,
             "x a year",
-            "default, balanced seat: median yearly growth of the largest run, 2025-2030",
+            "default, balanced seat, worlds where scaling holds: median yearly growth of the "
+            "largest run deployed, 2025-2030",
         ),
         Fact(
             "training_compute_2030",
@@ -397,7 +398,9 @@ def _value(fact: Fact, batches: dict[tuple[str, str], Batch]) -> float:
     if fid == "training_compute_growth":
         f = d.run_flops
         a, b = f[_year(d, 2025)].max(0), f[_year(d, 2030)].max(0)
-        return _median((b / np.maximum(a, 1.0)) ** (1.0 / 5.0))
+        if not d.holds.any():
+            return float("nan")
+        return _median(((b / np.maximum(a, 1.0)) ** (1.0 / 5.0))[d.holds])
     if fid == "training_compute_2030":
         if not d.holds.any():
             return float("nan")

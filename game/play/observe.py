@@ -20,7 +20,12 @@ from .script import PLAYER
 
 #: Operating costs line by line: the engine's cash flows that are operating costs
 #: (sim.py step 9: op = revenue - serving compute - staff - upkeep - research).
-OPERATING = {"staff": "staff", "research": "research", "product_upkeep": "product upkeep"}
+OPERATING = {
+    "staff": "staff",
+    "research": "research",
+    "product_upkeep": "product upkeep",
+    "contract_delivery": "delivering the government contract",
+}
 #: Money paid out that is not an operating cost of the quarter (capex and financing).
 ALSO_PAID = {
     "purchase": "GPUs bought",
@@ -272,6 +277,7 @@ def cash_bridge(m: dict, flows: dict, lab: int) -> tuple[v.CostLine, ...]:
         ("borrowed", float(flows["borrow"])),
         ("repaid", float(flows["repay"])),
         ("subsidy", float(flows["subsidy"])),
+        ("returned to the parent", float(flows["parent_sweep"])),
         ("written off", float(flows["writeoff"])),
     ]
     return tuple(v.CostLine(name, x) for name, x in items if abs(x) > 1e-6)

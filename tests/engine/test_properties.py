@@ -58,6 +58,8 @@ FLOW_SIGN = {
     "repay": -1,
     "subsidy": +1,
     "writeoff": +1,
+    "contract_delivery": -1,
+    "parent_sweep": -1,
 }
 
 #: Stocks that can never be negative (cash is checked separately, with the engine's

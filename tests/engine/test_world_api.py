@@ -318,7 +318,7 @@ def test_share_moves_are_explained_with_causes():
 
 def test_event_kinds_are_the_documented_ones():
     kinds = {"event", "shipped", "stall", "displaced", "bankrupt", "entered", "released"}
-    kinds |= {"share_up", "share_down"}
+    kinds |= {"share_up", "share_down", "contract_won", "contract_lost", "nationalized"}
     w = World(default_scenario(), seed=6, worlds=3, human=())
     seen = set()
     while not w.done:

@@ -127,7 +127,8 @@ class NewGameScreen(ListDetailScreen):
 
 
 class LessonsScreen(ListDetailScreen):
-    """Classroom lessons: each starts its scenario with the lesson's seed."""
+    """Classroom lessons: each starts its scenario with the lesson's seed (or a random
+    one, for lessons where every student needs a world of their own)."""
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="lessons-back")]
     LIST, DETAIL = "lesson-list", "lesson-text"
@@ -161,7 +162,8 @@ class LessonsScreen(ListDetailScreen):
             return None
         return [
             Content.styled(c.title, "bold"),
-            f"{c.minutes} minutes; scenario {c.scenario}, seed {c.seed}",
+            f"{c.minutes} minutes; scenario {c.scenario}, "
+            + (f"seed {c.seed}" if c.seed is not None else "a world of your own (a random seed)"),
             "",
             Content.styled("Before you play, predict", "bold"),
             c.predict,

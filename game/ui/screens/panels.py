@@ -356,7 +356,7 @@ class ResearchPanel(Panel):
 
 class FundingPanel(Panel):
     TITLE = "Funding: raise, borrow, repay"
-    TERMS = ("hype-cycle", "economic-profit", "sunk-costs")
+    TERMS = ("dilution", "hype-cycle", "economic-profit")
     HELP = (
         "Investors pay what your valuation and their mood allow, for a share of the "
         "company: every round shrinks the share you own. All labs draw on one pool of "
