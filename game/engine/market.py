@@ -1,6 +1,6 @@
 """Demand helpers: Bass diffusion, best-response markups, logit consumer surplus.
 
-The logit shares themselves are computed in sim._demand, in a worlds-last layout.
+The logit shares themselves are computed in demand.shares, in a worlds-last layout.
 
 Sources: Berry (1994) for logit demand and its inclusive value; Bass (1969) for
 diffusion; the Bertrand-logit first-order condition for markups.

@@ -147,9 +147,9 @@ class World:
         need the limits of this quarter's orders before playing them.
         """
         from .capital import context
-        from .sim import _event_effects
+        from .events import effects
 
-        return context(self.state, self.tables, _event_effects(self.tables, self.state.ev_left))
+        return context(self.state, self.tables, effects(self.tables, self.state.ev_left))
 
     def history(self) -> dict[str, np.ndarray]:
         """Metrics by quarter: each array is (quarters played, W, ...)."""

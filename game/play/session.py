@@ -34,9 +34,9 @@ from game.content.loader import Content
 from game.engine import SEGMENTS, TIERS, scaling
 from game.engine.orders import FIELDS, ORDER_FIELDS, OrderError, Orders
 from game.engine.scenario import RESEARCH, SEGMENT_NAMES
-from game.engine.sim import run_capability
 from game.engine.sim import step as engine_step
 from game.engine.state import FLOW_NAMES
+from game.engine.training import run_capability
 
 from . import views as v
 from .outputs import date_label, debrief_md, run_files, summary

@@ -7,7 +7,7 @@ import numpy as np
 
 from game.engine import Orders, World, compile_tables, create, default_scenario, step
 from game.engine.capital import capital_pool, context, fund, valuation
-from game.engine.sim import _event_effects
+from game.engine.events import effects as _event_effects
 from game.engine.state import FLOW
 
 LAB = 0  # "Your Lab", human in the default scenario

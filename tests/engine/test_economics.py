@@ -131,7 +131,7 @@ def test_scaling_continues_with_the_scenario_probability():
 def test_efficiency_research_cuts_serving_cost(market):
     tb, st = market
     from game.engine.capital import context as _context
-    from game.engine.sim import _event_effects
+    from game.engine.events import effects as _event_effects
 
     fx = _event_effects(tb, st.ev_left)
     base = _context(st, tb, fx).serve_cost[:, LAB, 0]

@@ -11,7 +11,8 @@ import pytest
 from game.content.loader import build_scenario, load_content
 from game.engine import World, compile_tables, create, default_scenario
 from game.engine.capital import context, serving_params
-from game.engine.sim import GOV, _event_effects
+from game.engine.events import effects as _event_effects
+from game.engine.sim import GOV
 from game.engine.state import FLOW, K
 
 ROOT = Path(__file__).resolve().parents[2]

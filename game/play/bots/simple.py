@@ -2,7 +2,7 @@
 
 Both rewrite only the seat's rows of the quarter's decisions, for every world at
 once, and never spend cash the lab does not have: the same checks the engine makes
-of a player's orders (game/engine/sim.py, _apply_orders) hold for their choices.
+of a player's orders (game/engine/legal.py, apply_orders) hold for their choices.
 """
 
 from __future__ import annotations
