@@ -244,7 +244,8 @@ def _sweep_table(d: dict, verdicts) -> None:
     for key, label, fmt in (
         ("hhi", "HHI (0-10,000)", "{:,.0f}"),
         ("lerner", "Lerner index", "{:.2f}"),
-        ("player_profit", "seat's cumulative profit, $B", "{:,.1f}"),
+        ("player_profit", "seat's cumulative operating profit, $B", "{:,.1f}"),
+        ("player_stake", "seat's founders' stake at the end, $B", "{:,.1f}"),
         ("labs_alive", "labs alive at the end", "{:.0f}"),
     ):
         q.add_row(label, *(fmt.format(d[key][c]) for c in ("p10", "p50", "p90")))

@@ -171,7 +171,7 @@ def shares(
 
     # Usage per adopter answers last quarter's mean price with elasticity
     # usage_elasticity (~1: cheaper tokens, proportionally more of them).
-    usage = np.clip(st.price0 / np.maximum(st.mean_price_prev, 1e-300), 1e-3, 1e12)
+    usage = np.clip(st.price0 / np.maximum(st.mean_price_prev, 1e-300), 1e-3, p.usage_max)
     usage = usage**p.usage_elasticity
     vol = adopters * tb.tokens_per_adopter * 1e6 * fx["demand_mult"][:, None] * usage  # (W,S)
     vol_t = np.ascontiguousarray(vol.T)  # (S,W)

@@ -158,7 +158,10 @@ def bot_decisions(st: State, tb: Tables, cx: Context) -> Decisions:
     # Last quarter's markup over last quarter's unit cost (price / cost, at least 1).
     mk_br = 1.0 / (1.0 - lerner[..., None])
     mk_prev = np.where(st.unit_cost > 0, prev / np.maximum(st.unit_cost, 1e-300), mk_br)
-    prices = unit_next * np.sqrt(np.maximum(mk_prev, 1.0) * mk_br)
+    # A cost that collapsed under last quarter's price (a switch to a much smaller
+    # model) does not carry a runaway markup forward: at most three times the best one.
+    mk_prev = np.clip(mk_prev, 1.0, 3.0 * mk_br)
+    prices = unit_next * np.sqrt(mk_prev * mk_br)
     eps = np.maximum(cx.firm_alpha * (1.0 - cx.firm_share), 0.5)
     # Serving comes first in the step (a run gets what is left), so all of the
     # compute is there to serve if demand needs it.

@@ -128,6 +128,7 @@ PARAM_BOUNDS: dict[str, tuple[float, float]] = {
     "open_weight_size_ratio": (1e-3, 1.0),
     "open_weight_tokens_per_param": (1.0, 1e5),
     "usage_elasticity": (0.0, 10.0),
+    "usage_max": (1.0, 1e12),
     "switching_rate": (0.0, 1.0),
     "loyalty_min": (0.01, 100.0),
     "loyalty_max": (0.01, 100.0),
@@ -267,6 +268,7 @@ class Params:
     open_weight_error_mult: float = 1.5
     open_weight_friction: float = 1.4  # utility cost of no vendor: hosting, support, SLAs
     usage_elasticity: float = 1.0  # tokens per adopter vs mean price (LLM market study)
+    usage_max: float = 1e4  # most tokens an adopter uses, as a multiple of 2025's
     switching_rate: float = 0.4  # share of buyers who choose afresh each quarter
     loyalty_min: float = 0.25  # per-world multiplier on switching costs, drawn
     loyalty_max: float = 5.0  # log-uniformly between these two

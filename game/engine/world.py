@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import scaling
+from . import metrics, scaling
 from .explain import Event, explain
 from .metrics import VERDICTS
 from .orders import OrderError, Orders, TrainOrder
@@ -23,41 +23,8 @@ from .scenario import RESEARCH, SEGMENTS, TIERS, Scenario
 from .sim import VC_NAMES, Report, create, step
 from .state import FLOW_NAMES, State, Tables, compile_tables
 
-#: Metrics kept in the history (per quarter, per world). Big per-offer arrays are not.
-HISTORY_KEYS = (
-    "frontier",
-    "open_capability",
-    "open_price",
-    "compute_price",
-    "markup",
-    "sentiment",
-    "hhi",
-    "cr4",
-    "lab_lerner",
-    "lerner",
-    "verdict",
-    "lab_margin",
-    "open_token_share",
-    "price_decline",
-    "constant_cap_price",
-    "market_size",
-    "value_chain",
-    "value_chain_cum",
-    "vendor_revenue",
-    "fringe_revenue",
-    "revenue",
-    "op_profit",
-    "econ_profit",
-    "cash",
-    "equity",
-    "valuation",
-    "stake",
-    "capital_pool",
-    "alive",
-    "capability",
-    "labs_alive",
-    "potential",
-)
+#: Metrics kept in the history (per quarter, per world): metrics.REGISTRY says which.
+HISTORY_KEYS = metrics.HISTORY_KEYS
 
 
 class World:

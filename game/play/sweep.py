@@ -41,6 +41,7 @@ MEASURES = (
     "player_alive",
     "player_share",
     "labs_alive",
+    "player_stake",
 )
 
 
@@ -62,6 +63,7 @@ class SweepResult:
     player_alive: np.ndarray
     player_share: np.ndarray  # revenue share in the last quarter
     labs_alive: np.ndarray
+    player_stake: np.ndarray  # the founders' stake in the seat's lab at the end, $B
 
     @property
     def worlds(self) -> int:
@@ -157,6 +159,7 @@ def run_sweep(
             np.where(total > 0, rev[:, PLAYER] / np.maximum(total, 1e-12), 0.0)
         )
         parts["labs_alive"].append(m["labs_alive"].astype(np.int64))
+        parts["player_stake"].append(m["stake"][:, PLAYER].copy())
     cat = {k: np.concatenate(v) for k, v in parts.items()}
     return SweepResult(
         scenario=scenario.id,
@@ -182,6 +185,7 @@ def sweep_json(res: SweepResult) -> dict:
         "hhi": _pct(res.hhi),
         "lerner": _pct(res.lerner),
         "player_profit": _pct(res.player_profit),
+        "player_stake": _pct(res.player_stake),
         "labs_alive": _pct(res.labs_alive),
         "player_alive": round(float(res.player_alive.mean()), 6),
         "scenario": res.scenario,
@@ -212,6 +216,7 @@ def worlds_csv(res: SweepResult) -> str:
                 int(res.player_alive[k]),
                 f"{res.player_share[k]:.4f}",
                 int(res.labs_alive[k]),
+                f"{res.player_stake[k]:.4f}",
             ]
         )
     return buf.getvalue()

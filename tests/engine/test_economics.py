@@ -79,14 +79,16 @@ def _margin(h) -> float:
     return float(h["op_profit"].sum() / h["revenue"].sum())
 
 
-def test_longer_open_weight_lag_keeps_open_weights_further_behind_and_smaller():
-    """A longer lag leaves the labs' models further above the open offer, so open
-    weights serve fewer tokens and the labs' revenue is more concentrated.
+def test_longer_open_weight_lag_keeps_the_labs_further_ahead_and_more_concentrated():
+    """A longer lag leaves the labs' models further above the open offer, and the labs'
+    revenue more concentrated.
 
-    (Lab margins barely move: a close open model takes the most price-sensitive
-    buyers, which lowers a lab's share but leaves it buyers who care less about
-    price, and in the logit best response 1/(alpha(1-s)) the two pull opposite
-    ways; docs/model.md 21.)"""
+    (Lab margins and the open hosts' share of tokens barely move, and not always the
+    same way: with a short lag the labs themselves serve the open model at its low
+    cost (open weights are a floor), so open weights spread through the labs rather
+    than through the hosts, and a close open model takes the most price-sensitive
+    buyers, which lowers a lab's share but leaves it buyers who care less about price;
+    docs/model.md 21.)"""
     # The lag held for the whole game (by default it closes to open_weight_lag_end).
     short = _study(open_weight_lag_quarters=1, open_weight_lag_end=1)
     long = _study(open_weight_lag_quarters=12, open_weight_lag_end=12)
@@ -94,8 +96,6 @@ def test_longer_open_weight_lag_keeps_open_weights_further_behind_and_smaller():
     gap = [(h["frontier"] - h["open_capability"]).mean() for h in (short, long)]
     assert gap[1] > gap[0] + 0.15
     late = slice(-12, None)
-    share = [np.median(h["open_token_share"][late].mean(0)) for h in (short, long)]
-    assert share[1] < share[0]
     hhi = [np.median(h["hhi"][late].mean(0)) for h in (short, long)]
     assert hhi[1] > hhi[0]
 

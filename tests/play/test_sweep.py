@@ -26,7 +26,7 @@ def test_json_contract(capsys):
     assert d["worlds"] == 60
     assert set(d["verdicts"]) == set(VERDICTS)
     assert sum(d["verdicts"].values()) == pytest.approx(1.0, abs=1e-4)  # shares are rounded
-    for k in ("hhi", "lerner", "player_profit", "labs_alive"):
+    for k in ("hhi", "lerner", "player_profit", "labs_alive", "player_stake"):
         assert set(d[k]) == DIST and d[k]["p10"] <= d[k]["p50"] <= d[k]["p90"], k
     assert d["hhi"]["p10"] >= 0 and d["hhi"]["p90"] <= 10_000
     assert d["scenario"] == "default" and d["policy"] == "balanced" and d["seed"] == 3
