@@ -412,63 +412,13 @@ def step(
     filled = np.isfinite(ns.struct_hist)
     trail = asum(np.where(filled, ns.struct_hist, 0.0), 1) / np.maximum(asum(filled * 1.0, 1), 1)
     verdict = metrics.verdict(trail[:, 0], trail[:, 1], trail[:, 2], trail[:, 3])
-    # Price of constant capability: cheapest offer at or above a fixed capability.
-    ref = tb.front0 - 0.5
-    ok = alive[..., None] & ns.has & (ns.cap >= ref)
-    lab_min = rmin(rmin(np.where(ok, ns.prices, np.inf)))
-    # An open model of exactly the reference capability, hosted at near cost, bounds it:
-    # this is what algorithmic progress and cheaper chips do to constant capability.
-    ref_n = demand.open_params_for(tb, t, ref) * p.open_weight_size_ratio
-    ref_cost = serve_cost(ref_n, lease_hour, p, p.open_weight_efficiency, t)
-    cc_price = np.minimum(lab_min, ref_cost * (1.0 + p.open_weight_markup))
-    ns.price_hist = np.concatenate([st.price_hist[:, 1:], cc_price[:, None]], -1)
-    yago = st.price_hist[:, 1]
-    decline = np.where(t >= 4, yago / np.maximum(cc_price, 1e-12), np.nan)
+    cc_price, decline = _constant_capability_price(st, ns, tb, alive, lease_hour)
 
     # 10. Entry: profits that beat the entry cost invite a new lab.
-    ns.econ_hist = np.concatenate([st.econ_hist[:, 1:], rsum(econ)[:, None]], -1)
-    entry_cost = (
-        np.maximum(p.entry_cost0, p.entry_cost_follows_frontier * cx.frontier_flops * tfc)
-        * fx["entry_cost_mult"]
-    )
-    invite = (rsum(ns.econ_hist) > entry_cost) & (t >= 4)
-    free_slot = ~st.exists
-    has_slot = rany(free_slot)
-    draw = rng.uniform(st.seeds, t, "entry", 1)[:, 0] < p.entry_probability
-    enter = invite & has_slot & draw
-    slot = np.argmax(free_slot, -1)
-    entered = np.zeros((W, L), dtype=bool)
-    entered[np.arange(W), slot] = enter
-    if entered.any():
-        creation.admit(ns, tb, entered, entry_cost, d, lease_hour)
-        flows[FLOW["funding"]][entered] += ns.cash[entered]
+    entered = _entry(st, ns, tb, cx, fx, econ, tfc, d, lease_hour, flows)
 
     # 11. Investors, vendor markup, data.
-    ind_rev = rsum(revenue)
-    prev_rev = rsum(st.rev_hist[..., -1])
-    growth = ind_rev / np.maximum(prev_rev, 1e-9) - 1.0
-    progress = frontier - st.front_cap[:, ring(t - 4)]
-    noise = rng.normal(st.seeds, t, "sentiment", 1)[:, 0]
-    ns.sentiment = np.clip(
-        ns.sentiment
-        + p.sentiment_reversion * (p.sentiment_mean - ns.sentiment)
-        + p.sentiment_growth_gain * np.clip(growth - 0.05, -0.3, 0.3)
-        + 0.15 * np.clip(progress - 0.3, -0.5, 0.5)
-        + p.sentiment_vol * noise,
-        0.2,
-        3.0,
-    )
-    vendor_hours = vendor_rev / np.maximum(hour, 1e-12)
-    g_c = np.where(st.vendor_prev > 0, vendor_hours / np.maximum(st.vendor_prev, 1e-12) - 1.0, 0.0)
-    target = p.markup_min + (p.markup_max - p.markup_min) / (
-        1.0 + np.exp(-(g_c - p.markup_mid_growth) / p.markup_growth_scale)
-    )
-    # No sales history yet (the first quarter): the markup stays where it starts.
-    ns.markup = np.where(
-        st.vendor_prev > 0, st.markup + p.markup_speed * (target - st.markup), st.markup
-    )
-    ns.vendor_prev = vendor_hours
-    ns.data_stock = ns.data_stock * (1.0 + p.data_growth_q * fx["data_growth_mult"])
+    _investors_vendor_data(st, ns, tb, fx, revenue, frontier, vendor_rev, hour)
 
     # 12. Book-keeping for next quarter.
     # Dead labs keep last quarter's share here; next quarter's partial adjustment
@@ -544,3 +494,78 @@ def step(
         "scaling_holds": st.holds,
     }
     return ns, Report(quarter=t, metrics=m, flows=np.moveaxis(flows, 0, -1))
+
+
+def _constant_capability_price(st: State, ns: State, tb: Tables, alive, lease_hour):
+    """Price of constant capability (step 9): the cheapest offer at or above a fixed
+    capability, bounded by an open model of exactly that capability hosted near cost
+    (what algorithmic progress and cheaper chips do to constant capability); and its
+    fall over the last year. Keeps the ring of past prices in ns."""
+    p, t = tb.scenario.params, st.t
+    ref = tb.front0 - 0.5
+    ok = alive[..., None] & ns.has & (ns.cap >= ref)
+    lab_min = rmin(rmin(np.where(ok, ns.prices, np.inf)))
+    ref_n = demand.open_params_for(tb, t, ref) * p.open_weight_size_ratio
+    ref_cost = serve_cost(ref_n, lease_hour, p, p.open_weight_efficiency, t)
+    cc_price = np.minimum(lab_min, ref_cost * (1.0 + p.open_weight_markup))
+    ns.price_hist = np.concatenate([st.price_hist[:, 1:], cc_price[:, None]], -1)
+    yago = st.price_hist[:, 1]
+    decline = np.where(t >= 4, yago / np.maximum(cc_price, 1e-12), np.nan)
+    return cc_price, decline
+
+
+def _entry(st: State, ns: State, tb: Tables, cx: Context, fx, econ, tfc, d, lease_hour, flows):
+    """Entry (step 10): profits that beat the entry cost invite a new lab. Returns the
+    (W,L) labs that entered; they are set up in ns and their cash booked as funding."""
+    p, t = tb.scenario.params, st.t
+    W, L = st.cash.shape
+    ns.econ_hist = np.concatenate([st.econ_hist[:, 1:], rsum(econ)[:, None]], -1)
+    entry_cost = (
+        np.maximum(p.entry_cost0, p.entry_cost_follows_frontier * cx.frontier_flops * tfc)
+        * fx["entry_cost_mult"]
+    )
+    invite = (rsum(ns.econ_hist) > entry_cost) & (t >= 4)
+    free_slot = ~st.exists
+    has_slot = rany(free_slot)
+    draw = rng.uniform(st.seeds, t, "entry", 1)[:, 0] < p.entry_probability
+    enter = invite & has_slot & draw
+    slot = np.argmax(free_slot, -1)
+    entered = np.zeros((W, L), dtype=bool)
+    entered[np.arange(W), slot] = enter
+    if entered.any():
+        creation.admit(ns, tb, entered, entry_cost, d, lease_hour)
+        flows[FLOW["funding"]][entered] += ns.cash[entered]
+    return entered
+
+
+def _investors_vendor_data(
+    st: State, ns: State, tb: Tables, fx, revenue, frontier, vendor_rev, hour
+):
+    """Step 11, in ns: investor sentiment follows growth, progress and noise; the
+    vendor's markup follows the growth of compute sold; the data stock grows."""
+    p, t = tb.scenario.params, st.t
+    ind_rev = rsum(revenue)
+    prev_rev = rsum(st.rev_hist[..., -1])
+    growth = ind_rev / np.maximum(prev_rev, 1e-9) - 1.0
+    progress = frontier - st.front_cap[:, ring(t - 4)]
+    noise = rng.normal(st.seeds, t, "sentiment", 1)[:, 0]
+    ns.sentiment = np.clip(
+        ns.sentiment
+        + p.sentiment_reversion * (p.sentiment_mean - ns.sentiment)
+        + p.sentiment_growth_gain * np.clip(growth - 0.05, -0.3, 0.3)
+        + 0.15 * np.clip(progress - 0.3, -0.5, 0.5)
+        + p.sentiment_vol * noise,
+        0.2,
+        3.0,
+    )
+    vendor_hours = vendor_rev / np.maximum(hour, 1e-12)
+    g_c = np.where(st.vendor_prev > 0, vendor_hours / np.maximum(st.vendor_prev, 1e-12) - 1.0, 0.0)
+    target = p.markup_min + (p.markup_max - p.markup_min) / (
+        1.0 + np.exp(-(g_c - p.markup_mid_growth) / p.markup_growth_scale)
+    )
+    # No sales history yet (the first quarter): the markup stays where it starts.
+    ns.markup = np.where(
+        st.vendor_prev > 0, st.markup + p.markup_speed * (target - st.markup), st.markup
+    )
+    ns.vendor_prev = vendor_hours
+    ns.data_stock = ns.data_stock * (1.0 + p.data_growth_q * fx["data_growth_mult"])
