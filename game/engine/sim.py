@@ -111,7 +111,6 @@ def step(
     p = sc.params
     t = st.t
     W, L = st.cash.shape
-    E = len(sc.events)
     fpk = tb.flops_per_kgpu_q
 
     # 1. Events of the quarter (drawn before anything that depends on them).
@@ -132,130 +131,26 @@ def step(
     ns.ev_left, ns.ev_seen = ev_left, ev_seen
     flows = np.zeros((len(FLOW_NAMES), W, L))  # flow-major: contiguous (W,L) slices
     alive = st.alive
-    arch = slot_arch(st.arch)  # (1,L) or (W,L)
 
     # Once-effects of events that start now.
-    if E and started.any():
-        for name, target in (("sentiment_mult", "sentiment"), ("data_stock_mult", "data_stock")):
-            v = np.nan_to_num(tb.ev_effect[name], nan=1.0)
-            mult = events.product(started, v)
-            if mult is not None:
-                setattr(ns, target, getattr(ns, target) * mult)
-        mult = events.product(started[..., None], tb.ev_segment)
-        if mult is not None:
-            ns.seg_mult = ns.seg_mult * mult
+    _event_once_effects(ns, tb, started)
 
     # 3. Compute: lease and buy.
     hour, lease_hour, lease_cost, buy_cost, tfc, m_eff = capital.compute_prices(
         tb, t, st.markup, fx
     )
-    lease_limit = np.where(
-        fx["lease_cap_mult"][:, None] < 1.0,
-        fx["lease_cap_mult"][:, None] * np.maximum(st.lease, 1.0),
-        np.inf,
-    )
-    leased = np.where(alive, np.minimum(dec.lease, lease_limit), 0.0)
-    buy = np.where(alive, dec.buy, 0.0)
-    flows[FLOW["lease"]] = -leased * lease_cost[:, None]
-    flows[FLOW["purchase"]] = -buy * buy_cost[:, None]
-    ns.gpus = st.gpus + buy
-    ns.book = st.book + buy * buy_cost[:, None]
-    capacity = ns.gpus + leased  # kGPU this quarter
-    dep = ns.book / p.gpu_life_quarters
-    ns.book = ns.book - dep
-    ns.gpus = ns.gpus * (1.0 - 1.0 / p.gpu_life_quarters)
-    ns.lease = leased
+    leased, capacity, dep = _compute(st, ns, tb, dec, fx, lease_cost, buy_cost, flows)
 
     # 4. Training runs: start, progress, finish, ship.
-    # Runs start, finish and ship in a minority of labs each quarter: the updates below
-    # write those labs only (flat (world, lab) indices), not np.where over all of them.
-    start = dec.start & alive & ~st.run_on & (st.run_wait < 0)
-    at = np.flatnonzero(start)
-    ns.run_on = st.run_on | start
-    ns.run_need = _put(st.run_need, at, 6.0 * _rows(dec.run_n, at) * _rows(dec.run_d, at))
-    ns.run_done = _put(st.run_done, at, 0.0)
-    ns.run_n = _put(st.run_n, at, _rows(dec.run_n, at))
-    ns.run_d = _put(st.run_d, at, _rows(dec.run_d, at))
-    ns.run_mix = _put(st.run_mix, at, _rows(dec.run_mix, at))
-    ns.run_cost = _put(st.run_cost, at, 0.0)
-    ns.run_left = _put(st.run_left, at, _rows(dec.run_q, at))
-    remaining = np.maximum(ns.run_need - ns.run_done, 0.0)
-    want = remaining / np.maximum(ns.run_left, 1) / (fpk * p.train_utilization)
-    # Serving comes first: the run gets what is left after last quarter's inference load.
-    infer_kgpu = st.infer_flops_prev * 1.1 / (fpk * p.infer_utilization)
-    free = np.maximum(capacity - infer_kgpu, 0.0)
-    auto_share = np.clip(np.minimum(want, free) / np.maximum(capacity, 1e-9), 0.0, 0.95)
-    share = np.where(np.isnan(dec.train_share), auto_share, dec.train_share)
-    share = np.where(ns.run_on & alive, share, 0.0)
-    train_flops = share * capacity * fpk * p.train_utilization
-    ns.run_done = ns.run_done + np.where(ns.run_on, train_flops, 0.0)
-    ns.run_left = np.where(ns.run_on, np.maximum(ns.run_left - 1, 0), 0)
-    compute_cost = leased * lease_cost[:, None] + dep  # economic cost of compute
-    train_cost = share * compute_cost
-    ns.run_cost = ns.run_cost + np.where(ns.run_on, train_cost, 0.0)
-    finished = ns.run_on & (ns.run_done >= ns.run_need * (1 - 1e-9))
-    at = np.flatnonzero(finished)
-    w_at = at // L
-    # Capability of finished runs: repeated data, synthetic data, algorithmic progress.
-    raw, _, _ = run_capability(
-        tb,
-        t,
-        _rows(ns.run_n, at),
-        _rows(ns.run_d, at),
-        st.data_stock[w_at],
-        _rows(st.research, at)[:, RESEARCH.index("synthetic")],
+    share, compute_cost, train_cost, ship, finished = _training(
+        st, ns, tb, dec, capacity, leased, lease_cost, dep
     )
-    capped = scaling.stalled_capability(raw, st.stall[w_at], st.holds[w_at], p.stall_softness)
-    ns.run_cap = _put(st.run_cap, at, capped)
-    ns.run_raw = _put(st.run_raw, at, raw)
-    ns.run_wait = _put(st.run_wait, at, tb.a_ship[_rows(st.arch, at)])  # slow shippers, too
-    ns.run_on = ns.run_on & ~finished
-    ship = ns.run_wait == 0
-    ship &= alive
-    at = np.flatnonzero(ship)
-    n, cap, has = ns.n.reshape(-1, K), ns.cap.reshape(-1, K), ns.has.reshape(-1, K)  # views
-    n[at, 0] = _rows(ns.run_n, at)
-    cap[at, 0] = _rows(ns.run_cap, at)
-    has[at, 0] = True
-    ns.mix = _put(st.mix, at, _rows(ns.run_mix, at))
-    ns.last_deploy = _put(st.last_deploy, at, t)
-    ns.last_run_flops = _put(st.last_run_flops, at, _rows(ns.run_need, at))
-    ns.amort = _put(st.amort, at, _rows(st.amort, at) + _rows(ns.run_cost, at))
-    ns.run_wait = ns.run_wait - (ns.run_wait > 0)  # count down to 0
-    ns.run_wait.reshape(-1)[at] = -1
-    ns.stall_seen = st.stall_seen | (ship & (ns.run_raw - ns.run_cap > 0.05))
 
     # 5. Distillation and open releases.
-    distill = dec.distill & alive & ns.has[..., 0]
-    at = np.flatnonzero(distill)
-    d_cost = np.zeros((W, L))
-    d_cost.reshape(-1)[at] = distill_cost(n[at, 0], p) * tfc[at // L]
-    flows[FLOW["distill"]] = -d_cost
-    n[at, 1] = n[at, 0] * p.distill_ratio
-    cap[at, 1] = distilled_capability(cap[at, 0], p.distill_ratio, p.distill_gap)
-    has[at, 1] = True
-    ns.amort = ns.amort + d_cost
-    release = dec.release & alive & ns.has[..., 0]
-    rel_cap = rmax(np.where(release, ns.cap[..., 0], -np.inf))
-    rel_n = np.take_along_axis(
-        ns.n[..., 0], np.argmax(np.where(release, ns.cap[..., 0], -np.inf), -1)[:, None], 1
-    )[:, 0]
-    better = rel_cap > st.open_cap
-    ns.open_cap = np.where(better, rel_cap, st.open_cap)
-    ns.open_n = np.where(better, rel_n, st.open_n)
+    release = _distill_and_release(st, ns, tb, dec, tfc, flows)
 
     # 6. Research and products.
-    res = np.where(alive[..., None], dec.research, 0.0)
-    flows[FLOW["research"]] = -rsum(res)
-    ns.research = st.research + res
-    ns.build_left, ns.built, flows[FLOW["product_build"]] = _build_products(st, tb, dec)
-    if tb.code_upkeep is not None:  # upkeep of the products built, by product code
-        flows[FLOW["product_upkeep"]] = -tb.code_upkeep[np.where(alive, product_codes(st.built), 0)]
-    else:
-        live_t = np.moveaxis(alive[..., None] & st.built, -1, 0)  # (P,W,L)
-        upkeep = sum(live_t[j] * tb.upkeep[j] for j in range(len(tb.upkeep)))
-        flows[FLOW["product_upkeep"]] = -upkeep
-    ns.prices = np.where(alive[..., None], dec.prices, st.prices)
+    _research_and_products(st, ns, tb, dec, flows)
 
     # 7. Demand: frontier, potential market, diffusion, logit choice, capacity.
     frontier = rmax(rmax(np.where(alive[..., None] & ns.has, ns.cap, -np.inf)))
@@ -276,6 +171,7 @@ def step(
     open_q, open_n = offer[0], offer[1]
     rebase = alive & (ns.cap[..., 0] < open_q[:, None] - 1e-9)
     at = np.flatnonzero(rebase)
+    n, cap = ns.n.reshape(-1, K), ns.cap.reshape(-1, K)  # views
     cap[at, 0] = open_q[at // L]
     n[at, 0] = open_n[at // L]
     cx_now = Context(**{**cx.__dict__, "eff_mult": capital.serving_mult(ns, tb)})
@@ -310,77 +206,13 @@ def step(
     ns.rep = np.maximum(ns.rep, -3.0)
 
     # 8. Finance.
-    staff = st.staff * 1.0125**t * fx["staff_cost_mult"][:, None] + p.staff_revenue_share * revenue
-    flows[FLOW["staff"]] = -np.where(alive, staff, 0.0)
-    flows[FLOW["interest"]] = -st.debt * p.interest_q
-    flows[FLOW["subsidy"]] = np.where(alive, tb.a_subsidy[arch], 0.0)
-    # Rounds close at the quarter's mood: a crash that starts now cuts them short.
-    pool_mood = ns.sentiment / st.sentiment
-    lab_mood = np.where(tb.a_free[arch], 1.0, pool_mood[:, None])
-    funding, sold = capital.fund(cx, dec.raise_ask, alive, lab_mood, pool_mood)
-    flows[FLOW["funding"]] = funding
-    ns.equity = st.equity * (1.0 - sold)
-    repay = np.where(alive, np.minimum(dec.repay, st.debt), 0.0)
-    borrow = np.where(alive, np.minimum(dec.borrow, cx.debt_room), 0.0)
-    flows[FLOW["repay"]] = -repay
-    # A parent (the archetypes funded by a company or a state, not investors) takes back
-    # part of the cash its lab holds beyond a year of spending and its run: bot labs
-    # only, since a player decides for their own lab.
-    parent = alive & tb.a_free[arch] & ~st.human
-    if parent.any():
-        spend = -(
-            flows[FLOW["lease"]]
-            + flows[FLOW["purchase"]]
-            + flows[FLOW["staff"]]
-            + flows[FLOW["research"]]
-            + flows[FLOW["product_build"]]
-            + flows[FLOW["product_upkeep"]]
-        )
-        run_left = np.where(ns.run_on, np.maximum(ns.run_need - ns.run_done, 0.0), 0.0)
-        keep = p.parent_reserve_quarters * spend + run_left * tfc[:, None]
-        before = st.cash + asum(flows, 0) + borrow
-        flows[FLOW["parent_sweep"]] = -np.where(
-            parent, p.parent_sweep_share * np.maximum(before - keep, 0.0), 0.0
-        )
-    cash = st.cash + asum(flows, 0) + borrow
-    room = np.maximum(cx.debt_room - borrow, 0.0)
-    extra = np.where(alive & (cash < 0), np.minimum(-cash, room), 0.0)
-    borrow = borrow + extra
-    flows[FLOW["borrow"]] = borrow
-    cash = cash + extra
-    ns.debt = st.debt + borrow - repay
-    bankrupt = alive & (cash < -1e-9)
-    ns.cash = cash
-    ns.alive = alive & ~bankrupt
-    if bankrupt.any():  # rare: skip the work when no lab goes bust
-        flows[FLOW["writeoff"]] = np.where(bankrupt, -cash, 0.0)
-        ns.cash = np.where(bankrupt, 0.0, cash)
-        ns.debt = np.where(bankrupt, 0.0, ns.debt)
-        for arr in ("gpus", "book", "lease", "amort"):
-            setattr(ns, arr, np.where(bankrupt, 0.0, getattr(ns, arr)))
-        ns.run_on = ns.run_on & ~bankrupt
-        ns.run_wait = np.where(bankrupt, -1, ns.run_wait)
-        ns.build_left = np.where(bankrupt[..., None], 0, ns.build_left)
+    bankrupt = _finance(st, ns, tb, cx, fx, dec, revenue, tfc, flows)
 
     # The state may take over the leading private lab (government.py).
     taken = government.nationalize(st, tb, frontier, ns.alive)
     government.take_over(ns, tb, taken)
 
-    infer_cost = (1.0 - share) * compute_cost
-    op = revenue - infer_cost + flows[FLOW["staff"]] + flows[FLOW["product_upkeep"]]
-    op = op + flows[FLOW["research"]]
-    if p.contract_value > 0:
-        op = op + flows[FLOW["contract_delivery"]]
-    amort_q = ns.amort / p.training_amortization_quarters
-    ns.amort = ns.amort - amort_q
-    # Capital tied up in hardware and in idle cash could earn cost_of_capital_q elsewhere.
-    tied = st.book + np.maximum(st.cash, 0.0)
-    econ = op - amort_q + flows[FLOW["product_build"]] - p.cost_of_capital_q * tied
-    op = np.where(alive, op, 0.0)
-    econ = np.where(alive, econ, 0.0)
-    ns.cum_op = st.cum_op + op
-    ns.op_prev = op
-    ns.cum_econ = st.cum_econ + econ
+    op, econ = _profits(st, ns, tb, revenue, share, compute_cost, flows)
 
     # 9. Vendor, value chain, market structure.
     lab_compute = -(flows[FLOW["lease"]] + flows[FLOW["purchase"]] + flows[FLOW["distill"]])
@@ -569,3 +401,236 @@ def _investors_vendor_data(
     )
     ns.vendor_prev = vendor_hours
     ns.data_stock = ns.data_stock * (1.0 + p.data_growth_q * fx["data_growth_mult"])
+
+
+def _event_once_effects(ns: State, tb: Tables, started) -> None:
+    """Once-effects of the events that start now (step 1), in ns: sentiment, the data
+    stock and segments' potential."""
+    if started.size and started.any():
+        for name, target in (("sentiment_mult", "sentiment"), ("data_stock_mult", "data_stock")):
+            v = np.nan_to_num(tb.ev_effect[name], nan=1.0)
+            mult = events.product(started, v)
+            if mult is not None:
+                setattr(ns, target, getattr(ns, target) * mult)
+        mult = events.product(started[..., None], tb.ev_segment)
+        if mult is not None:
+            ns.seg_mult = ns.seg_mult * mult
+
+
+def _compute(st: State, ns: State, tb: Tables, dec, fx, lease_cost, buy_cost, flows):
+    """Step 3: lease (capped in a shortage) and buy; owned GPUs wear out. Returns the
+    leased kGPU, this quarter's capacity and the depreciation."""
+    p = tb.scenario.params
+    alive = st.alive
+    lease_limit = np.where(
+        fx["lease_cap_mult"][:, None] < 1.0,
+        fx["lease_cap_mult"][:, None] * np.maximum(st.lease, 1.0),
+        np.inf,
+    )
+    leased = np.where(alive, np.minimum(dec.lease, lease_limit), 0.0)
+    buy = np.where(alive, dec.buy, 0.0)
+    flows[FLOW["lease"]] = -leased * lease_cost[:, None]
+    flows[FLOW["purchase"]] = -buy * buy_cost[:, None]
+    ns.gpus = st.gpus + buy
+    ns.book = st.book + buy * buy_cost[:, None]
+    capacity = ns.gpus + leased  # kGPU this quarter
+    dep = ns.book / p.gpu_life_quarters
+    ns.book = ns.book - dep
+    ns.gpus = ns.gpus * (1.0 - 1.0 / p.gpu_life_quarters)
+    ns.lease = leased
+    return leased, capacity, dep
+
+
+def _training(st: State, ns: State, tb: Tables, dec, capacity, leased, lease_cost, dep):
+    """Step 4: runs start, get compute after serving, finish (the scaling law gives their
+    capability) and ship. Returns the training share of compute, the economic cost of
+    compute, the part given to training, and which labs shipped and finished."""
+    p, t = tb.scenario.params, st.t
+    L = st.cash.shape[1]
+    fpk = tb.flops_per_kgpu_q
+    alive = st.alive
+    # Runs start, finish and ship in a minority of labs each quarter: the updates below
+    # write those labs only (flat (world, lab) indices), not np.where over all of them.
+    start = dec.start & alive & ~st.run_on & (st.run_wait < 0)
+    at = np.flatnonzero(start)
+    ns.run_on = st.run_on | start
+    ns.run_need = _put(st.run_need, at, 6.0 * _rows(dec.run_n, at) * _rows(dec.run_d, at))
+    ns.run_done = _put(st.run_done, at, 0.0)
+    ns.run_n = _put(st.run_n, at, _rows(dec.run_n, at))
+    ns.run_d = _put(st.run_d, at, _rows(dec.run_d, at))
+    ns.run_mix = _put(st.run_mix, at, _rows(dec.run_mix, at))
+    ns.run_cost = _put(st.run_cost, at, 0.0)
+    ns.run_left = _put(st.run_left, at, _rows(dec.run_q, at))
+    remaining = np.maximum(ns.run_need - ns.run_done, 0.0)
+    want = remaining / np.maximum(ns.run_left, 1) / (fpk * p.train_utilization)
+    # Serving comes first: the run gets what is left after last quarter's inference load.
+    infer_kgpu = st.infer_flops_prev * 1.1 / (fpk * p.infer_utilization)
+    free = np.maximum(capacity - infer_kgpu, 0.0)
+    auto_share = np.clip(np.minimum(want, free) / np.maximum(capacity, 1e-9), 0.0, 0.95)
+    share = np.where(np.isnan(dec.train_share), auto_share, dec.train_share)
+    share = np.where(ns.run_on & alive, share, 0.0)
+    train_flops = share * capacity * fpk * p.train_utilization
+    ns.run_done = ns.run_done + np.where(ns.run_on, train_flops, 0.0)
+    ns.run_left = np.where(ns.run_on, np.maximum(ns.run_left - 1, 0), 0)
+    compute_cost = leased * lease_cost[:, None] + dep  # economic cost of compute
+    train_cost = share * compute_cost
+    ns.run_cost = ns.run_cost + np.where(ns.run_on, train_cost, 0.0)
+    finished = ns.run_on & (ns.run_done >= ns.run_need * (1 - 1e-9))
+    at = np.flatnonzero(finished)
+    w_at = at // L
+    # Capability of finished runs: repeated data, synthetic data, algorithmic progress.
+    raw, _, _ = run_capability(
+        tb,
+        t,
+        _rows(ns.run_n, at),
+        _rows(ns.run_d, at),
+        st.data_stock[w_at],
+        _rows(st.research, at)[:, RESEARCH.index("synthetic")],
+    )
+    capped = scaling.stalled_capability(raw, st.stall[w_at], st.holds[w_at], p.stall_softness)
+    ns.run_cap = _put(st.run_cap, at, capped)
+    ns.run_raw = _put(st.run_raw, at, raw)
+    ns.run_wait = _put(st.run_wait, at, tb.a_ship[_rows(st.arch, at)])  # slow shippers, too
+    ns.run_on = ns.run_on & ~finished
+    ship = ns.run_wait == 0
+    ship &= alive
+    at = np.flatnonzero(ship)
+    n, cap, has = ns.n.reshape(-1, K), ns.cap.reshape(-1, K), ns.has.reshape(-1, K)  # views
+    n[at, 0] = _rows(ns.run_n, at)
+    cap[at, 0] = _rows(ns.run_cap, at)
+    has[at, 0] = True
+    ns.mix = _put(st.mix, at, _rows(ns.run_mix, at))
+    ns.last_deploy = _put(st.last_deploy, at, t)
+    ns.last_run_flops = _put(st.last_run_flops, at, _rows(ns.run_need, at))
+    ns.amort = _put(st.amort, at, _rows(st.amort, at) + _rows(ns.run_cost, at))
+    ns.run_wait = ns.run_wait - (ns.run_wait > 0)  # count down to 0
+    ns.run_wait.reshape(-1)[at] = -1
+    ns.stall_seen = st.stall_seen | (ship & (ns.run_raw - ns.run_cap > 0.05))
+    return share, compute_cost, train_cost, ship, finished
+
+
+def _distill_and_release(st: State, ns: State, tb: Tables, dec, tfc, flows):
+    """Step 5: distillations make small models; open releases may raise the best open
+    model. Returns which labs released their weights."""
+    p = tb.scenario.params
+    W, L = st.cash.shape
+    alive = st.alive
+    n, cap, has = ns.n.reshape(-1, K), ns.cap.reshape(-1, K), ns.has.reshape(-1, K)  # views
+    distill = dec.distill & alive & ns.has[..., 0]
+    at = np.flatnonzero(distill)
+    d_cost = np.zeros((W, L))
+    d_cost.reshape(-1)[at] = distill_cost(n[at, 0], p) * tfc[at // L]
+    flows[FLOW["distill"]] = -d_cost
+    n[at, 1] = n[at, 0] * p.distill_ratio
+    cap[at, 1] = distilled_capability(cap[at, 0], p.distill_ratio, p.distill_gap)
+    has[at, 1] = True
+    ns.amort = ns.amort + d_cost
+    release = dec.release & alive & ns.has[..., 0]
+    rel_cap = rmax(np.where(release, ns.cap[..., 0], -np.inf))
+    rel_n = np.take_along_axis(
+        ns.n[..., 0], np.argmax(np.where(release, ns.cap[..., 0], -np.inf), -1)[:, None], 1
+    )[:, 0]
+    better = rel_cap > st.open_cap
+    ns.open_cap = np.where(better, rel_cap, st.open_cap)
+    ns.open_n = np.where(better, rel_n, st.open_n)
+    return release
+
+
+def _research_and_products(st: State, ns: State, tb: Tables, dec, flows) -> None:
+    """Step 6: research spending, product builds and upkeep; new prices take effect."""
+    alive = st.alive
+    res = np.where(alive[..., None], dec.research, 0.0)
+    flows[FLOW["research"]] = -rsum(res)
+    ns.research = st.research + res
+    ns.build_left, ns.built, flows[FLOW["product_build"]] = _build_products(st, tb, dec)
+    if tb.code_upkeep is not None:  # upkeep of the products built, by product code
+        flows[FLOW["product_upkeep"]] = -tb.code_upkeep[np.where(alive, product_codes(st.built), 0)]
+    else:
+        live_t = np.moveaxis(alive[..., None] & st.built, -1, 0)  # (P,W,L)
+        upkeep = sum(live_t[j] * tb.upkeep[j] for j in range(len(tb.upkeep)))
+        flows[FLOW["product_upkeep"]] = -upkeep
+    ns.prices = np.where(alive[..., None], dec.prices, st.prices)
+
+
+def _finance(st: State, ns: State, tb: Tables, cx: Context, fx, dec, revenue, tfc, flows):
+    """Step 8 in ns: staff, interest, subsidy; rounds from the investors' pool and the
+    founders' dilution; debt; parents take back idle cash; automatic borrowing; and
+    bankruptcy. Returns the labs that went bankrupt this quarter."""
+    p, t = tb.scenario.params, st.t
+    alive = st.alive
+    arch = slot_arch(st.arch)
+    staff = st.staff * 1.0125**t * fx["staff_cost_mult"][:, None] + p.staff_revenue_share * revenue
+    flows[FLOW["staff"]] = -np.where(alive, staff, 0.0)
+    flows[FLOW["interest"]] = -st.debt * p.interest_q
+    flows[FLOW["subsidy"]] = np.where(alive, tb.a_subsidy[arch], 0.0)
+    # Rounds close at the quarter's mood: a crash that starts now cuts them short.
+    pool_mood = ns.sentiment / st.sentiment
+    lab_mood = np.where(tb.a_free[arch], 1.0, pool_mood[:, None])
+    funding, sold = capital.fund(cx, dec.raise_ask, alive, lab_mood, pool_mood)
+    flows[FLOW["funding"]] = funding
+    ns.equity = st.equity * (1.0 - sold)
+    repay = np.where(alive, np.minimum(dec.repay, st.debt), 0.0)
+    borrow = np.where(alive, np.minimum(dec.borrow, cx.debt_room), 0.0)
+    flows[FLOW["repay"]] = -repay
+    # A parent (the archetypes funded by a company or a state, not investors) takes back
+    # part of the cash its lab holds beyond a year of spending and its run: bot labs
+    # only, since a player decides for their own lab.
+    parent = alive & tb.a_free[arch] & ~st.human
+    if parent.any():
+        spend = -(
+            flows[FLOW["lease"]]
+            + flows[FLOW["purchase"]]
+            + flows[FLOW["staff"]]
+            + flows[FLOW["research"]]
+            + flows[FLOW["product_build"]]
+            + flows[FLOW["product_upkeep"]]
+        )
+        run_left = np.where(ns.run_on, np.maximum(ns.run_need - ns.run_done, 0.0), 0.0)
+        keep = p.parent_reserve_quarters * spend + run_left * tfc[:, None]
+        before = st.cash + asum(flows, 0) + borrow
+        flows[FLOW["parent_sweep"]] = -np.where(
+            parent, p.parent_sweep_share * np.maximum(before - keep, 0.0), 0.0
+        )
+    cash = st.cash + asum(flows, 0) + borrow
+    room = np.maximum(cx.debt_room - borrow, 0.0)
+    extra = np.where(alive & (cash < 0), np.minimum(-cash, room), 0.0)
+    borrow = borrow + extra
+    flows[FLOW["borrow"]] = borrow
+    cash = cash + extra
+    ns.debt = st.debt + borrow - repay
+    bankrupt = alive & (cash < -1e-9)
+    ns.cash = cash
+    ns.alive = alive & ~bankrupt
+    if bankrupt.any():  # rare: skip the work when no lab goes bust
+        flows[FLOW["writeoff"]] = np.where(bankrupt, -cash, 0.0)
+        ns.cash = np.where(bankrupt, 0.0, cash)
+        ns.debt = np.where(bankrupt, 0.0, ns.debt)
+        for arr in ("gpus", "book", "lease", "amort"):
+            setattr(ns, arr, np.where(bankrupt, 0.0, getattr(ns, arr)))
+        ns.run_on = ns.run_on & ~bankrupt
+        ns.run_wait = np.where(bankrupt, -1, ns.run_wait)
+        ns.build_left = np.where(bankrupt[..., None], 0, ns.build_left)
+    return bankrupt
+
+
+def _profits(st: State, ns: State, tb: Tables, revenue, share, compute_cost, flows):
+    """Operating and economic profit of the quarter (step 8, [F12]-[F13]); amortises
+    training in ns and keeps the running totals. Returns (op, econ), 0 for dead labs."""
+    p = tb.scenario.params
+    alive = st.alive
+    infer_cost = (1.0 - share) * compute_cost
+    op = revenue - infer_cost + flows[FLOW["staff"]] + flows[FLOW["product_upkeep"]]
+    op = op + flows[FLOW["research"]]
+    if p.contract_value > 0:
+        op = op + flows[FLOW["contract_delivery"]]
+    amort_q = ns.amort / p.training_amortization_quarters
+    ns.amort = ns.amort - amort_q
+    # Capital tied up in hardware and in idle cash could earn cost_of_capital_q elsewhere.
+    tied = st.book + np.maximum(st.cash, 0.0)
+    econ = op - amort_q + flows[FLOW["product_build"]] - p.cost_of_capital_q * tied
+    op = np.where(alive, op, 0.0)
+    econ = np.where(alive, econ, 0.0)
+    ns.cum_op = st.cum_op + op
+    ns.op_prev = op
+    ns.cum_econ = st.cum_econ + econ
+    return op, econ
