@@ -107,11 +107,8 @@ def step(
     """
     orders = orders or {}
     auto_set = frozenset(int(i) for i in auto)
-    sc = tb.scenario
-    p = sc.params
     t = st.t
     W, L = st.cash.shape
-    fpk = tb.flops_per_kgpu_q
 
     # 1. Events of the quarter (drawn before anything that depends on them).
     ev_left, ev_seen, started = events.draw(st, tb)
@@ -153,57 +150,8 @@ def step(
     _research_and_products(st, ns, tb, dec, flows)
 
     # 7. Demand: frontier, potential market, diffusion, logit choice, capacity.
-    frontier = rmax(rmax(np.where(alive[..., None] & ns.has, ns.cap, -np.inf)))
-    frontier = np.maximum(np.where(np.isfinite(frontier), frontier, 0.0), ns.open_cap)
-    best_lab = np.argmax(np.where(alive & ns.has[..., 0], ns.cap[..., 0], -np.inf), -1)
-    ns.front_cap[:, ring(t)] = frontier
-    ns.front_n[:, ring(t)] = np.take_along_axis(ns.n[..., 0], best_lab[:, None], 1)[:, 0]
-    potential = (
-        tb.potential0
-        * np.exp(tb.market_growth * (frontier[:, None] - tb.front0))
-        * demand.opens(tb, frontier)
-        * ns.seg_mult
-    )
-    ns.adopters = market.bass_step(st.adopters, potential, tb.bass_p, tb.bass_q)
-    ns.alive = alive  # bankruptcies come after the market clears
-    # Open weights are a floor: a lab whose own model is worse serves the open one.
-    offer = demand.open_offer(ns, tb, cx, fx)
-    open_q, open_n = offer[0], offer[1]
-    rebase = alive & (ns.cap[..., 0] < open_q[:, None] - 1e-9)
-    at = np.flatnonzero(rebase)
-    n, cap = ns.n.reshape(-1, K), ns.cap.reshape(-1, K)  # views
-    cap[at, 0] = open_q[at // L]
-    n[at, 0] = open_n[at // L]
-    cx_now = Context(**{**cx.__dict__, "eff_mult": capital.serving_mult(ns, tb)})
-    d = demand.shares(ns, tb, cx_now, ns.prices, fx, offer=offer)
-    need_flops = d["infer_flops"]  # (W,L)
-    have_flops = (1.0 - share) * capacity * fpk * p.infer_utilization
-    served = np.where(
-        need_flops > 0, np.minimum(1.0, have_flops / np.maximum(need_flops, 1e-9)), 1.0
-    )
-    served = np.where(alive, served, 0.0)
-    lab_tok = d["lab_tokens"] * served[..., None]  # (W,L,K) M tokens served
-    revenue = rsum(lab_tok * ns.prices) / 1e9
-    # Government contracts go to the lab the government's buyers prefer (government.py).
-    gov_share = d["shares"][:, GOV, : L * K].reshape(W, L, K)
-    gov_share = gov_share[..., 0] + gov_share[..., 1]
-    ns.contract_holder, ns.contract_left, contract_pay, won, lost = government.contracts(
-        st, tb, gov_share, alive
-    )
-    if p.contract_value > 0:
-        revenue = revenue + contract_pay
-        flows[FLOW["contract_delivery"]] = -(1.0 - p.contract_margin) * contract_pay
-    flows[FLOW["revenue"]] = revenue
-    n_serve = capital.serving_params(ns, tb)
-    cost_now = serve_cost(n_serve, lease_hour[:, None, None], p, cx_now.eff_mult[..., None], t)
-    margin_rev = rsum(lab_tok * (ns.prices - cost_now)) / 1e9
-    open_tok = rsum(d["open_tokens"])
-    fringe_rev = open_tok * d["open_price"] / 1e9
-    fringe_compute = open_tok * d["open_cost"] / 1e9
-    ns.rep = np.where(
-        alive, st.rep * (1.0 - p.reputation_recovery) - p.unserved_penalty * (1.0 - served), 0.0
-    )
-    ns.rep = np.maximum(ns.rep, -3.0)
+    mk = _market(st, ns, tb, cx, fx, share, capacity, lease_hour, flows)
+    frontier, d, served, revenue = mk["frontier"], mk["d"], mk["served"], mk["revenue"]
 
     # 8. Finance.
     bankrupt = _finance(st, ns, tb, cx, fx, dec, revenue, tfc, flows)
@@ -215,42 +163,14 @@ def step(
     op, econ = _profits(st, ns, tb, revenue, share, compute_cost, flows)
 
     # 9. Vendor, value chain, market structure.
-    lab_compute = -(flows[FLOW["lease"]] + flows[FLOW["purchase"]] + flows[FLOW["distill"]])
-    vendor_rev = rsum(lab_compute) + fringe_compute
-    vendor_gp = vendor_rev * m_eff / (1.0 + m_eff)
-    # Spend and served tokens by segment, in the demand's worlds-last layout.
-    served_t = d["tok_lab_t"] * np.ascontiguousarray(served.T)[None, :, None, :]  # (S,L,K,W)
-    prices_t = np.ascontiguousarray(ns.prices.transpose(1, 2, 0))[None]  # (1,L,K,W)
-    lab_spend_t = asum(asum(served_t * prices_t, 1), 1)  # (S,W)
-    app_spend = lab_spend_t.T + d["open_tokens"] * d["open_price"][:, None]  # (W,S) $
-    apps = rsum(tb.app_share * app_spend) * p.app_margin / (1.0 - p.app_margin) / 1e9
-    seg_tok = asum(asum(served_t, 1), 1).T + d["open_tokens"]  # served tokens (W,S)
-    mean_price = app_spend / np.maximum(seg_tok, 1e-9)
-    ns.mean_price_prev = np.where(seg_tok > 0, mean_price, st.mean_price_prev)
-    cs = rsum(market.consumer_surplus(d["inclusive"], tb.alpha_s, mean_price, d["vol"])) / 1e9
-    labs_layer = rsum(op) + (fringe_rev - fringe_compute)
-    vc = np.stack([vendor_gp, labs_layer, apps, cs], axis=-1)
-    ns.vc_cum = st.vc_cum + vc
-    total_rev = rsum(revenue) + fringe_rev
-    hhi = metrics.hhi(revenue, fringe_rev)
-    cr4 = metrics.cr4(revenue, fringe_rev)
-    lern = metrics.lerner(total_rev, rsum(margin_rev) + (fringe_rev - fringe_compute))
-    served_tok = rsum(rsum(lab_tok)) + open_tok
-    open_share = open_tok / np.maximum(served_tok, 1e-9)
-    lab_margin = rsum(op) / np.maximum(rsum(revenue), 1e-9)
-    # The verdict reads the last four quarters (fewer at the start), not one noisy one.
-    now = np.stack([hhi, lern, lab_margin, open_share], axis=-1)[:, None, :]
-    ns.struct_hist = np.concatenate([st.struct_hist[:, 1:], now], axis=1)
-    filled = np.isfinite(ns.struct_hist)
-    trail = asum(np.where(filled, ns.struct_hist, 0.0), 1) / np.maximum(asum(filled * 1.0, 1), 1)
-    verdict = metrics.verdict(trail[:, 0], trail[:, 1], trail[:, 2], trail[:, 3])
+    sx = _structure(st, ns, tb, mk, op, m_eff, flows)
     cc_price, decline = _constant_capability_price(st, ns, tb, alive, lease_hour)
 
     # 10. Entry: profits that beat the entry cost invite a new lab.
     entered = _entry(st, ns, tb, cx, fx, econ, tfc, d, lease_hour, flows)
 
     # 11. Investors, vendor markup, data.
-    _investors_vendor_data(st, ns, tb, fx, revenue, frontier, vendor_rev, hour)
+    _investors_vendor_data(st, ns, tb, fx, revenue, frontier, sx["vendor_rev"], hour)
 
     # 12. Book-keeping for next quarter.
     # Dead labs keep last quarter's share here; next quarter's partial adjustment
@@ -259,10 +179,10 @@ def step(
     ns.rev_hist = np.concatenate([st.rev_hist[..., 1:], revenue[..., None]], -1)
     ns.firm_share = np.where(ns.alive, d["firm_share"], 0.0)
     ns.firm_alpha = d["firm_alpha"]
-    ns.infer_flops_prev = need_flops
+    ns.infer_flops_prev = mk["need_flops"]
     ns.open_q_prev = d["open_q"]
     ns.served_prev = served
-    ns.unit_cost = cost_now
+    ns.unit_cost = mk["cost_now"]
     ns.t = t + 1
     ns.detach(st)  # the fields this quarter left as they were
 
@@ -275,26 +195,26 @@ def step(
         "compute_price": hour,
         "markup": m_eff,
         "sentiment": ns.sentiment,
-        "hhi": hhi,
-        "cr4": cr4,
-        "lerner": lern,
-        "verdict": verdict,
-        "lab_margin": lab_margin,
-        "lab_lerner": metrics.lerner(rsum(revenue), rsum(margin_rev)),
-        "open_token_share": open_share,
+        "hhi": sx["hhi"],
+        "cr4": sx["cr4"],
+        "lerner": sx["lerner"],
+        "verdict": sx["verdict"],
+        "lab_margin": sx["lab_margin"],
+        "lab_lerner": metrics.lerner(rsum(revenue), rsum(mk["margin_rev"])),
+        "open_token_share": sx["open_share"],
         "price_decline": decline,
         "constant_cap_price": cc_price,
-        "market_size": rsum(app_spend) / 1e9 + rsum(contract_pay),  # tokens and contracts
-        "potential": potential,
+        "market_size": rsum(sx["app_spend"]) / 1e9 + rsum(mk["contract_pay"]),  # tokens, contracts
+        "potential": mk["potential"],
         "adopters": ns.adopters,
-        "segment_tokens": seg_tok,
+        "segment_tokens": sx["seg_tok"],
         "outside_share": d["outside"],
-        "value_chain": vc,
+        "value_chain": sx["vc"],
         "value_chain_cum": ns.vc_cum,
-        "vendor_revenue": vendor_rev,
-        "lab_compute_spend": lab_compute,
-        "fringe_revenue": fringe_rev,
-        "fringe_compute_spend": fringe_compute,
+        "vendor_revenue": sx["vendor_rev"],
+        "lab_compute_spend": sx["lab_compute"],
+        "fringe_revenue": mk["fringe_rev"],
+        "fringe_compute_spend": mk["fringe_compute"],
         "revenue": revenue,
         "op_profit": op,
         "gpu_wear": dep,  # (W,L) $B: depreciation of owned GPUs, a cost paid in no cash
@@ -319,10 +239,10 @@ def step(
         "entered": entered,
         "released": release,
         "contract_holder": ns.contract_holder,
-        "contract_won": won,
-        "contract_lost": lost,
+        "contract_won": mk["won"],
+        "contract_lost": mk["lost"],
         "nationalized": taken,
-        "rebased": rebase,
+        "rebased": mk["rebase"],
         "scaling_holds": st.holds,
     }
     return ns, Report(quarter=t, metrics=m, flows=np.moveaxis(flows, 0, -1))
@@ -634,3 +554,137 @@ def _profits(st: State, ns: State, tb: Tables, revenue, share, compute_cost, flo
     ns.op_prev = op
     ns.cum_econ = st.cum_econ + econ
     return op, econ
+
+
+def _market(st: State, ns: State, tb: Tables, cx: Context, fx, share, capacity, lease_hour, flows):
+    """Step 7: the frontier and the potential market, Bass diffusion, the open-weight
+    floor, the logit choice (demand.shares), capacity, revenue with the government
+    contract, serving costs and reputation. Returns the quarter's market as a dict."""
+    p, t = tb.scenario.params, st.t
+    W, L = st.cash.shape
+    fpk = tb.flops_per_kgpu_q
+    alive = st.alive
+    frontier = rmax(rmax(np.where(alive[..., None] & ns.has, ns.cap, -np.inf)))
+    frontier = np.maximum(np.where(np.isfinite(frontier), frontier, 0.0), ns.open_cap)
+    best_lab = np.argmax(np.where(alive & ns.has[..., 0], ns.cap[..., 0], -np.inf), -1)
+    ns.front_cap[:, ring(t)] = frontier
+    ns.front_n[:, ring(t)] = np.take_along_axis(ns.n[..., 0], best_lab[:, None], 1)[:, 0]
+    potential = (
+        tb.potential0
+        * np.exp(tb.market_growth * (frontier[:, None] - tb.front0))
+        * demand.opens(tb, frontier)
+        * ns.seg_mult
+    )
+    ns.adopters = market.bass_step(st.adopters, potential, tb.bass_p, tb.bass_q)
+    ns.alive = alive  # bankruptcies come after the market clears
+    # Open weights are a floor: a lab whose own model is worse serves the open one.
+    offer = demand.open_offer(ns, tb, cx, fx)
+    open_q, open_n = offer[0], offer[1]
+    rebase = alive & (ns.cap[..., 0] < open_q[:, None] - 1e-9)
+    at = np.flatnonzero(rebase)
+    n, cap = ns.n.reshape(-1, K), ns.cap.reshape(-1, K)  # views
+    cap[at, 0] = open_q[at // L]
+    n[at, 0] = open_n[at // L]
+    cx_now = Context(**{**cx.__dict__, "eff_mult": capital.serving_mult(ns, tb)})
+    d = demand.shares(ns, tb, cx_now, ns.prices, fx, offer=offer)
+    need_flops = d["infer_flops"]  # (W,L)
+    have_flops = (1.0 - share) * capacity * fpk * p.infer_utilization
+    served = np.where(
+        need_flops > 0, np.minimum(1.0, have_flops / np.maximum(need_flops, 1e-9)), 1.0
+    )
+    served = np.where(alive, served, 0.0)
+    lab_tok = d["lab_tokens"] * served[..., None]  # (W,L,K) M tokens served
+    revenue = rsum(lab_tok * ns.prices) / 1e9
+    # Government contracts go to the lab the government's buyers prefer (government.py).
+    gov_share = d["shares"][:, GOV, : L * K].reshape(W, L, K)
+    gov_share = gov_share[..., 0] + gov_share[..., 1]
+    ns.contract_holder, ns.contract_left, contract_pay, won, lost = government.contracts(
+        st, tb, gov_share, alive
+    )
+    if p.contract_value > 0:
+        revenue = revenue + contract_pay
+        flows[FLOW["contract_delivery"]] = -(1.0 - p.contract_margin) * contract_pay
+    flows[FLOW["revenue"]] = revenue
+    n_serve = capital.serving_params(ns, tb)
+    cost_now = serve_cost(n_serve, lease_hour[:, None, None], p, cx_now.eff_mult[..., None], t)
+    margin_rev = rsum(lab_tok * (ns.prices - cost_now)) / 1e9
+    open_tok = rsum(d["open_tokens"])
+    fringe_rev = open_tok * d["open_price"] / 1e9
+    fringe_compute = open_tok * d["open_cost"] / 1e9
+    ns.rep = np.where(
+        alive, st.rep * (1.0 - p.reputation_recovery) - p.unserved_penalty * (1.0 - served), 0.0
+    )
+    ns.rep = np.maximum(ns.rep, -3.0)
+    return {
+        "frontier": frontier,
+        "potential": potential,
+        "rebase": rebase,
+        "d": d,
+        "need_flops": need_flops,
+        "served": served,
+        "lab_tok": lab_tok,
+        "revenue": revenue,
+        "contract_pay": contract_pay,
+        "won": won,
+        "lost": lost,
+        "cost_now": cost_now,
+        "margin_rev": margin_rev,
+        "open_tok": open_tok,
+        "fringe_rev": fringe_rev,
+        "fringe_compute": fringe_compute,
+    }
+
+
+def _structure(st: State, ns: State, tb: Tables, mk: dict, op, m_eff, flows):
+    """Step 9: the vendor's revenue, the value chain, HHI, CR4, Lerner and the verdict
+    (read off the last four quarters). Keeps the trailing history in ns."""
+    p = tb.scenario.params
+    lab_compute = -(flows[FLOW["lease"]] + flows[FLOW["purchase"]] + flows[FLOW["distill"]])
+    vendor_rev = rsum(lab_compute) + mk["fringe_compute"]
+    vendor_gp = vendor_rev * m_eff / (1.0 + m_eff)
+    # Spend and mk["served"] tokens by segment, in the demand's worlds-last layout.
+    served_t = (
+        mk["d"]["tok_lab_t"] * np.ascontiguousarray(mk["served"].T)[None, :, None, :]
+    )  # (S,L,K,W)
+    prices_t = np.ascontiguousarray(ns.prices.transpose(1, 2, 0))[None]  # (1,L,K,W)
+    lab_spend_t = asum(asum(served_t * prices_t, 1), 1)  # (S,W)
+    app_spend = lab_spend_t.T + mk["d"]["open_tokens"] * mk["d"]["open_price"][:, None]  # (W,S) $
+    apps = rsum(tb.app_share * app_spend) * p.app_margin / (1.0 - p.app_margin) / 1e9
+    seg_tok = asum(asum(served_t, 1), 1).T + mk["d"]["open_tokens"]  # mk["served"] tokens (W,S)
+    mean_price = app_spend / np.maximum(seg_tok, 1e-9)
+    ns.mean_price_prev = np.where(seg_tok > 0, mean_price, st.mean_price_prev)
+    cs = (
+        rsum(market.consumer_surplus(mk["d"]["inclusive"], tb.alpha_s, mean_price, mk["d"]["vol"]))
+        / 1e9
+    )
+    labs_layer = rsum(op) + (mk["fringe_rev"] - mk["fringe_compute"])
+    vc = np.stack([vendor_gp, labs_layer, apps, cs], axis=-1)
+    ns.vc_cum = st.vc_cum + vc
+    total_rev = rsum(mk["revenue"]) + mk["fringe_rev"]
+    hhi = metrics.hhi(mk["revenue"], mk["fringe_rev"])
+    cr4 = metrics.cr4(mk["revenue"], mk["fringe_rev"])
+    lerner = metrics.lerner(
+        total_rev, rsum(mk["margin_rev"]) + (mk["fringe_rev"] - mk["fringe_compute"])
+    )
+    served_tok = rsum(rsum(mk["lab_tok"])) + mk["open_tok"]
+    open_share = mk["open_tok"] / np.maximum(served_tok, 1e-9)
+    lab_margin = rsum(op) / np.maximum(rsum(mk["revenue"]), 1e-9)
+    # The verdict reads the last four quarters (fewer at the start), not one noisy one.
+    now = np.stack([hhi, lerner, lab_margin, open_share], axis=-1)[:, None, :]
+    ns.struct_hist = np.concatenate([st.struct_hist[:, 1:], now], axis=1)
+    filled = np.isfinite(ns.struct_hist)
+    trail = asum(np.where(filled, ns.struct_hist, 0.0), 1) / np.maximum(asum(filled * 1.0, 1), 1)
+    verdict = metrics.verdict(trail[:, 0], trail[:, 1], trail[:, 2], trail[:, 3])
+    return {
+        "lab_compute": lab_compute,
+        "vendor_rev": vendor_rev,
+        "app_spend": app_spend,
+        "seg_tok": seg_tok,
+        "vc": vc,
+        "hhi": hhi,
+        "cr4": cr4,
+        "lerner": lerner,
+        "open_share": open_share,
+        "lab_margin": lab_margin,
+        "verdict": verdict,
+    }
