@@ -160,6 +160,9 @@ QUARTER_COLUMNS = (
     "level",
     "adoption",
     "sentiment",
+    "econ_profit",
+    "equity",
+    "stake",
 )
 
 
@@ -190,6 +193,9 @@ def quarters_csv(game: Game) -> str:
                     lq.level,
                     f"{rec.market['adoption']:.4f}",
                     f"{rec.market['sentiment']:.4f}",
+                    f"{lq.econ_profit:.4f}",
+                    f"{lq.equity:.4f}",
+                    f"{lq.stake:.4f}",
                 ]
             )
     return buf.getvalue()

@@ -38,6 +38,9 @@ class LabQuarter:
     prices: dict[str, float]
     capability: float
     level: str
+    econ_profit: float = 0.0  # $B: operating profit less training, builds, cost of capital
+    equity: float = 1.0  # share of the lab its founders still own
+    stake: float = 0.0  # $B: equity x valuation after the quarter
 
 
 @dataclass(frozen=True)
@@ -172,6 +175,9 @@ class Game:
                     prices={t: float(m["prices"][0, i, k]) for k, t in enumerate(TIERS)},
                     capability=cap,
                     level=scaling.level_name(cap) if cap > 0 else "none",
+                    econ_profit=float(m["econ_profit"][0, i]),
+                    equity=float(m["equity"][0, i]),
+                    stake=float(m["stake"][0, i]),
                 )
             )
         market = {

@@ -110,6 +110,10 @@ def test_quarters_csv_rows(ran):
     for r in rows:
         assert abs(float(r["revenue"]) - float(r["costs"]) - float(r["op_profit"])) < 1e-3
         assert all(0 <= float(r[f"share_{s}"]) <= 1 for s in SEGMENTS)
+        assert float(r["econ_profit"]) < float(r["op_profit"]) + 1e-3  # it charges more
+        assert 0 <= float(r["equity"]) <= 1
+        # The stake is the founders' share of the lab's value; 0 once bankrupt.
+        assert float(r["stake"]) >= 0 and (r["alive"] == "1" or float(r["stake"]) == 0)
 
 
 def test_debrief_tells_the_story(ran):
