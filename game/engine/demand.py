@@ -82,11 +82,20 @@ def open_offer(st: State, tb: Tables, cx: Context, fx):
 
 
 def shares(
-    st: State, tb: Tables, cx: Context, prices, fx, adopters=None, switching=None, offer=None
+    st: State,
+    tb: Tables,
+    cx: Context,
+    prices,
+    fx,
+    adopters=None,
+    switching=None,
+    offer=None,
+    n_serve=None,
 ):
     """Logit demand in every segment. Returns a dict of arrays (see keys below).
 
-    Only a share `switching` of buyers choose afresh each quarter (partial adjustment);
+    n_serve: the parameters each offer runs per token (capital.serving_params), when the
+    caller has them already. Only a share `switching` of buyers choose afresh each quarter (partial adjustment);
     the rest stay with last quarter's choice if it is still on offer.
 
     Inside, arrays put the world axis last, (S,L,K,W): numpy then runs long contiguous
@@ -179,7 +188,7 @@ def shares(
     tok_open = sh_open * vol_t  # (S,W)
     lab_tokens = np.moveaxis(asum(tok_lab, 0), -1, 0)  # (W,L,K)
     infer_flops = (
-        rsum(lab_tokens * capital.serving_params(st, tb))
+        rsum(lab_tokens * (capital.serving_params(st, tb) if n_serve is None else n_serve))
         * (1e6 * scaling.INFER_FLOPS_PER_PARAM_TOKEN * serving_stack(p, st.t))
         * cx.eff_mult
     )

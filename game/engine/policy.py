@@ -130,7 +130,8 @@ def bot_decisions(st: State, tb: Tables, cx: Context) -> Decisions:
     # --- Compute: lease what inference and the run need ---------------------------
     # Plan 10% headroom over last quarter's load, scaled up by how much bigger the
     # models on sale this quarter are (a new frontier model, a fresh distillation).
-    bigger = np.where(st.has, np.maximum(grow, 1.0), 1.0).max(-1)
+    grow = np.where(st.has, np.maximum(grow, 1.0), 1.0)  # per tier, at least 1
+    bigger = grow.max(-1)
     infer_need = st.infer_flops_prev * 1.1 * bigger / (fpk * p.infer_utilization)
     remaining = np.where(
         st.run_on, st.run_need - st.run_done, np.where(start, 6 * run_n * run_d, 0)
@@ -151,7 +152,7 @@ def bot_decisions(st: State, tb: Tables, cx: Context) -> Decisions:
     # The margin, not the price, moves half-way: when serving gets cheaper (chips, the
     # serving stack, a smaller model) prices follow the cost at once, so a fast fall in
     # costs does not leave prices, and margins, trailing behind.
-    unit_next = cx.serve_cost * np.where(st.has, np.maximum(grow, 1.0), 1.0)
+    unit_next = cx.serve_cost * grow
     lerner = market.best_response_lerner(cx.firm_share, cx.firm_alpha, tb.a_price[a])
     br = unit_next / (1.0 - lerner[..., None])
     prev = np.where(st.prices > 0, st.prices, br)

@@ -586,7 +586,8 @@ def _market(st: State, ns: State, tb: Tables, cx: Context, fx, share, capacity, 
     cap[at, 0] = open_q[at // L]
     n[at, 0] = open_n[at // L]
     cx_now = Context(**{**cx.__dict__, "eff_mult": capital.serving_mult(ns, tb)})
-    d = demand.shares(ns, tb, cx_now, ns.prices, fx, offer=offer)
+    n_serve = capital.serving_params(ns, tb)  # parameters run per token, swarms included
+    d = demand.shares(ns, tb, cx_now, ns.prices, fx, offer=offer, n_serve=n_serve)
     need_flops = d["infer_flops"]  # (W,L)
     have_flops = (1.0 - share) * capacity * fpk * p.infer_utilization
     served = np.where(
@@ -605,7 +606,6 @@ def _market(st: State, ns: State, tb: Tables, cx: Context, fx, share, capacity, 
         revenue = revenue + contract_pay
         flows[FLOW["contract_delivery"]] = -(1.0 - p.contract_margin) * contract_pay
     flows[FLOW["revenue"]] = revenue
-    n_serve = capital.serving_params(ns, tb)
     cost_now = serve_cost(n_serve, lease_hour[:, None, None], p, cx_now.eff_mult[..., None], t)
     margin_rev = rsum(lab_tok * (ns.prices - cost_now)) / 1e9
     open_tok = rsum(d["open_tokens"])

@@ -38,8 +38,11 @@ def batches(content):
     return get
 
 
-def _notes(content, lesson) -> str:
-    return " ".join(content.lessons[lesson].instructor_notes.split())
+def _quotes(content, lesson, *claims) -> None:
+    """The lesson's instructor notes still say each claim tested below."""
+    notes = " ".join(content.lessons[lesson].instructor_notes.split())
+    for claim in claims:
+        assert claim in notes, claim
 
 
 def _last_year(h, key):
@@ -48,9 +51,12 @@ def _last_year(h, key):
 
 @pytest.mark.parametrize("seat", SEATS)
 def test_solar_commoditizes_with_open_weights_serving_most_tokens(content, batches, seat):
-    notes = _notes(content, "solar-vs-steel")
-    assert 'most worlds end "commoditized"' in notes
-    assert "the open-weight offer serves most tokens" in notes
+    _quotes(
+        content,
+        "solar-vs-steel",
+        'most worlds end "commoditized"',
+        "the open-weight offer serves most tokens",
+    )
     h = batches("solar", seat).history
     assert np.mean(h["verdict"][-1] == VERDICTS.index("commoditized")) > 0.5
     assert np.median(_last_year(h, "open_token_share")) > 0.5
@@ -60,9 +66,12 @@ def test_solar_commoditizes_with_open_weights_serving_most_tokens(content, batch
 def test_solar_margins_fall_toward_zero_labs_lose_money_the_vendor_keeps_its_margin(
     content, batches, seat
 ):
-    notes = _notes(content, "solar-vs-steel")
-    assert "the revenue-weighted Lerner index falls toward zero" in notes
-    assert "Labs lose money on operations; the chip vendor keeps its margin" in notes
+    _quotes(
+        content,
+        "solar-vs-steel",
+        "the revenue-weighted Lerner index falls toward zero",
+        "Labs lose money on operations; the chip vendor keeps its margin",
+    )
     h = batches("solar", seat).history
     start, end = h["lerner"][4:8].mean(0), _last_year(h, "lerner")
     assert np.median(end) < 0.2  # the verdict's own threshold for "near cost"
@@ -75,9 +84,12 @@ def test_solar_margins_fall_toward_zero_labs_lose_money_the_vendor_keeps_its_mar
 
 @pytest.mark.parametrize("seat", SEATS)
 def test_steel_ends_as_an_oligopoly_of_four_or_five_with_margins(content, batches, seat):
-    notes = _notes(content, "solar-vs-steel")
-    assert "nine in ten worlds end as a consolidated oligopoly" in notes
-    assert "four or five big labs keep about four-fifths of the revenue (CR4 near 0.8)" in notes
+    _quotes(
+        content,
+        "solar-vs-steel",
+        "nine in ten worlds end as a consolidated oligopoly",
+        "four or five big labs keep about four-fifths of the revenue (CR4 near 0.8)",
+    )
     h = batches("steel", seat).history
     assert np.mean(h["verdict"][-1] == VERDICTS.index("consolidated oligopoly")) >= 0.8
     assert np.median(_last_year(h, "hhi")) > 1800
@@ -86,8 +98,11 @@ def test_steel_ends_as_an_oligopoly_of_four_or_five_with_margins(content, batche
 
 
 def test_the_frontier_climbs_about_half_a_point_a_year_where_scaling_holds(content, batches):
-    notes = _notes(content, "scaling-law")
-    assert "Capability climbs about half a point a year when scaling holds" in notes
+    _quotes(
+        content,
+        "scaling-law",
+        "Capability climbs about half a point a year when scaling holds",
+    )
     assert content.lessons["scaling-law"].seed is None  # every student a world of their own
     b = batches("default", "balanced")
     per_year = (b.history["frontier"][-1] - b.history["frontier"][3]) / 9.0
@@ -97,11 +112,12 @@ def test_the_frontier_climbs_about_half_a_point_a_year_where_scaling_holds(conte
 
 @pytest.mark.parametrize("seat", SEATS)
 def test_value_chain_claims(content, batches, seat):
-    notes = _notes(content, "value-chain")
-    assert "Consumer surplus is the largest number by far" in notes
-    assert (
-        "their economic profit, after amortised training runs and the cost of capital, is lower still"
-        in notes
+    _quotes(
+        content,
+        "value-chain",
+        "Consumer surplus is the largest number by far",
+        "their economic profit, after amortised training runs and the cost of capital, is "
+        "lower still",
     )
     h = batches("default", seat).history
     vc = h["value_chain_cum"][-1]  # hardware, labs, apps, consumers
@@ -111,11 +127,15 @@ def test_value_chain_claims(content, batches, seat):
 
 
 def test_price_war_rewards_efficiency_over_standing_still(content, batches):
-    notes = _notes(content, "inference-economics")
-    assert "labs that keep big models and high prices lose share quickly" in notes
+    _quotes(
+        content,
+        "inference-economics",
+        "labs that keep big models and high prices lose share quickly",
+        "(alpha = 3.5)",
+        "cuts serving cost 30% a level",
+    )
     sc = content.scenarios["inference-race"]
     assert sc.params["alpha"] == 3.5 and sc.params["efficiency_step"] == 0.3
-    assert "(alpha = 3.5)" in notes and "cuts serving cost 30% a level" in notes
 
     def final_share(policy):
         h = batches("inference-race", policy).history
@@ -126,8 +146,11 @@ def test_price_war_rewards_efficiency_over_standing_still(content, batches):
 
 
 def test_full_focus_adds_the_quoted_capability_in_artifacts(content):
-    notes = _notes(content, "differentiation")
-    assert "adds up to about 0.9 capability points in coding here (spec_strength is 0.6)" in notes
+    _quotes(
+        content,
+        "differentiation",
+        "adds up to about 0.9 capability points in coding here (spec_strength is 0.6)",
+    )
     strength = content.scenarios["artifacts"].params["spec_strength"]
     assert strength == 0.6
     assert strength * (np.sqrt(6) - 1) == pytest.approx(0.9, abs=0.05)
