@@ -220,7 +220,7 @@ def build_view(s) -> v.QuarterView:
         history=hist,
         standing=standing,
         played=g.quarter,
-        hints=tuple(_hints(g, lab, market)),
+        hints=tuple(_hints(g, lab, market, rivals)),
     )
 
 
@@ -237,7 +237,7 @@ def goal_status(goal, value: float) -> str:
     return f"{value:.2f} (needs {goal.value:g}{need})"  # capability index
 
 
-def _hints(g, lab: v.LabView, market: v.MarketView) -> list[str]:
+def _hints(g, lab: v.LabView, market: v.MarketView, rivals) -> list[str]:
     """What the lab's situation calls for, read off the view (never an order)."""
     out = []
     if g.quarter == 0:
@@ -257,6 +257,16 @@ def _hints(g, lab: v.LabView, market: v.MarketView) -> list[str]:
             f"At this burn your cash lasts about {lab.runway:.0f} quarters: raise or borrow "
             "(f), or cut costs."
         )
+    mine = next((m for m in lab.models if m.tier == "frontier"), None)
+    theirs = sorted(r.price for r in rivals if r.alive and r.price > 0)
+    if lab.alive and mine is not None and theirs:
+        mid = theirs[len(theirs) // 2]
+        if mine.price > 1.5 * mid:
+            out.append(
+                f"Your frontier price (${mine.price:.2f}/M) is well above the rivals' "
+                f"(median ${mid:.2f}/M): buyers who choose afresh each quarter go elsewhere "
+                "and your share slides. The pricing panel (p) shows a margin that keeps them."
+            )
     if g.quarter and lab.served < 0.95:
         out.append(f"Your GPUs served only {lab.served:.0%} of demand last quarter: rent more (c).")
     return out
@@ -401,7 +411,7 @@ def build_report(s, before: v.QuarterView, notices, saved, error) -> v.QuarterRe
         v.KeyNumber(
             "market verdict",
             m.verdict or "",
-            "" if mb.verdict in (None, m.verdict) else f"was {mb.verdict}",
+            ("" if mb.verdict in (None, m.verdict) else f"was {mb.verdict}; ") + m.verdict_meaning,
         ),
     )
     for a_ in rec.actions:

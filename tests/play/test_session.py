@@ -216,3 +216,18 @@ def test_goals_and_tips_speak_plainly(content, tmp_path):
     s.end_quarter(autosave=False)
     hints = s.view().hints
     assert not any("first quarter" in h or "weaker than" in h for h in hints)
+
+
+def test_a_price_far_above_the_rivals_gets_a_tip_and_a_fair_one_does_not(session):
+    def price_tip(v):
+        return [h for h in v.hints if "well above the rivals'" in h]
+
+    assert price_tip(session.view()) == []  # $8/M against rivals at $3-10/M
+    session.set("price.frontier", 40.0)
+    session.end_quarter(autosave=False)
+    v = session.view()
+    (tip,) = price_tip(v)
+    assert "$40.00/M" in tip and "(p)" in tip
+    theirs = sorted(r.price for r in v.rivals if r.alive)
+    mid = theirs[len(theirs) // 2]
+    assert f"${mid:.2f}/M" in tip

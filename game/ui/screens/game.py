@@ -140,7 +140,8 @@ class GameScreen(Screen):
             parts.append(describe_draft(d))
         st = s.view().standing if refusals is None else None
         if st is not None:
-            parts.append(f" (renting {st.lease:,.0f}k GPUs")
+            rented = f"renting {st.lease:,.0f}k GPUs" if st.lease >= 0.5 else "no GPUs rented"
+            parts.append(f" ({rented}")
             spend = sum(x for _, x in st.research)
             parts.append(f", research ${spend:.2f}B/q)" if spend else ")")
         if refusals is None:
@@ -191,7 +192,9 @@ class GameScreen(Screen):
                     change(a.profit_change, signed_money),
                 ),
             ]
-        rows.append(line(f"Valuation {money(a.valuation)}, you own {a.equity:.0%}"))
+        rows.append(
+            line(term("Valuation", "dilution"), f" {money(a.valuation)}, you own {a.equity:.0%}")
+        )
         rows.append(
             line(
                 f"GPUs {a.gpus_owned:,.0f}k"

@@ -64,6 +64,18 @@ def _text(r) -> Content:
     width = max(len(n.label) for n in r.numbers)
     for n in r.numbers:
         rows.append(line(f"{n.label:<{width}}  ", (n.value, "bold"), f"  {n.change}"))
+    # The story first (what moved and why, what the lab did), then the accounts.
+    mine = [n for n in r.news if n.mine]
+    other = [n for n in r.news if not n.mine]
+    if mine:
+        rows += ["", line(("Why your numbers moved", "bold"))]
+        rows += [line(f"- {n.text}") for n in mine]
+    if r.actions:
+        rows += ["", line(("What your lab did", "bold"))]
+        rows += [line(f"- {a}") for a in r.actions]
+    if r.notices:
+        rows += ["", line(("Notices", "bold"))]
+        rows += [line(f"- {a}") for a in r.notices]
     if r.costs:
         rows += ["", line(("Costs this quarter", "bold"), " (revenue minus these is the profit)")]
         rows += [line(f"- {c.name}: {money(c.amount)}") for c in r.costs]
@@ -71,17 +83,6 @@ def _text(r) -> Content:
         total = sum(c.amount for c in r.cash_bridge)
         rows += ["", line(("Why cash moved ", "bold"), f"({signed_money(total)})")]
         rows += [line(f"{signed_money(c.amount):>9}  {c.name}") for c in r.cash_bridge]
-    if r.actions:
-        rows += ["", line(("What your lab did", "bold"))]
-        rows += [line(f"- {a}") for a in r.actions]
-    if r.notices:
-        rows += ["", line(("Notices", "bold"))]
-        rows += [line(f"- {a}") for a in r.notices]
-    mine = [n for n in r.news if n.mine]
-    other = [n for n in r.news if not n.mine]
-    if mine:
-        rows += ["", line(("Why your numbers moved", "bold"))]
-        rows += [line(f"- {n.text}") for n in mine]
     if other:
         rows += ["", line(("In the market", "bold"))]
         rows += [line(f"- {n.text}") for n in other]
