@@ -134,10 +134,11 @@ def shares(
     prev_lab = prev[:, :J].reshape(S, L, K, W)  # a view: rows of W stay contiguous
 
     u = tb.beta_q[col] * wl(st.cap)[None]  # (S,L,K,W)
-    u -= tb.alpha_s[col] * wl(np.log(np.maximum(prices, 1e-9)))[None]
-    u -= tb.beta_r[col] * wl(np.log(err / 0.05))[None]
+    tmp = np.empty_like(u)  # one scratch array for the terms: fresh big arrays cost page faults
+    u -= np.multiply(tb.alpha_s[col], wl(np.log(np.maximum(prices, 1e-9)))[None], out=tmp)
+    u -= np.multiply(tb.beta_r[col], wl(np.log(err / 0.05))[None], out=tmp)
     u += base[:, :, None, :]
-    u += lock[:, :, None, :] * prev_lab
+    u += np.multiply(lock[:, :, None, :], prev_lab, out=tmp)
     err_open = np.clip(
         p.error_at_5 * np.exp(-p.error_per_cap * (open_q - 5.0)) * p.open_weight_error_mult,
         1e-3,
@@ -168,7 +169,7 @@ def shares(
     # Partial adjustment (Klemperer 1995): a share 1 - rho of last quarter's buyers
     # stays with an offer still on sale; everyone else (rho of them, plus all buyers of
     # withdrawn offers) chooses afresh by the logit shares.
-    stay = prev_lab * avail
+    stay = np.multiply(prev_lab, avail, out=tmp)  # the scratch array is free again
     stay *= 1.0 - rho
     stay_open = (1.0 - rho) * prev[:, J]
     stay_out = (1.0 - rho) * np.clip(1.0 - asum(prev, 1), 0.0, 1.0)

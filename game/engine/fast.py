@@ -26,8 +26,20 @@ def _last(x, axis):
     return x if axis in (-1, x.ndim - 1) else _move(x, axis, -1)
 
 
+#: Below this many elements an array is "small" (one world's state): one
+#: ``ufunc.accumulate`` call adds the slices in the same left-to-right order as the
+#: loops below, bit for bit, without a Python-level step per slice.
+SMALL = 4096
+
+
+def _acc(ufunc, x):
+    return ufunc.accumulate(x, axis=-1)[..., -1]
+
+
 def rsum(x, axis=-1):
     x = _last(x, axis)
+    if x.size <= SMALL and x.shape[-1]:
+        return _acc(np.add, x.astype(np.int64) if x.dtype == bool else x)
     if x.shape[-1] > 8 and x.flags.c_contiguous and x.dtype != bool:
         return x.sum(axis=-1)  # long contiguous rows: numpy's own loop is faster
     out = x[..., 0].astype(np.int64 if x.dtype == bool else x.dtype, copy=True)
@@ -38,6 +50,8 @@ def rsum(x, axis=-1):
 
 def rprod(x, axis=-1):
     x = _last(x, axis)
+    if x.size <= SMALL and x.shape[-1]:
+        return _acc(np.multiply, x)
     out = x[..., 0].copy()
     for j in range(1, x.shape[-1]):
         out *= x[..., j]
@@ -46,6 +60,8 @@ def rprod(x, axis=-1):
 
 def rmax(x, axis=-1):
     x = _last(x, axis)
+    if x.size <= SMALL and x.shape[-1]:
+        return _acc(np.maximum, x)
     out = x[..., 0].copy()
     for j in range(1, x.shape[-1]):
         np.maximum(out, x[..., j], out=out)
@@ -54,6 +70,8 @@ def rmax(x, axis=-1):
 
 def rmin(x, axis=-1):
     x = _last(x, axis)
+    if x.size <= SMALL and x.shape[-1]:
+        return _acc(np.minimum, x)
     out = x[..., 0].copy()
     for j in range(1, x.shape[-1]):
         np.minimum(out, x[..., j], out=out)
@@ -62,6 +80,8 @@ def rmin(x, axis=-1):
 
 def rany(x, axis=-1):
     x = _last(x, axis)
+    if x.size <= SMALL and x.shape[-1]:
+        return _acc(np.bitwise_or, x)
     out = x[..., 0].copy()
     for j in range(1, x.shape[-1]):
         out |= x[..., j]
