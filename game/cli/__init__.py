@@ -39,6 +39,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("replay", "re-simulate a save, verify it, and write the run's outputs"),
     ("share", "print a save's share code (the world, for a class challenge)"),
     ("policies", "list the bots that can play a seat"),
+    ("metrics", "every number the engine reports and every output column: unit and meaning"),
     ("class", "combine a class's runs (class collect FILES... --out DIR)"),
     ("bench", "time the engine"),
 )
@@ -353,6 +354,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     pol = sub.add_parser("policies", help=helps["policies"], description=helps["policies"])
     pol.set_defaults(func=_play_command("policies"))
+
+    met = sub.add_parser("metrics", help=helps["metrics"], description=helps["metrics"])
+    met.add_argument("--json", action="store_true", help="print them as JSON")
+    met.set_defaults(func=_play_command("metrics"))
 
     cls = sub.add_parser("class", help=helps["class"], description="Classroom tools.")
     clsub = cls.add_subparsers(dest="class_command", metavar="ACTION")

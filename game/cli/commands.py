@@ -229,6 +229,8 @@ def _sweep_table(d: dict, verdicts) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from game.play.measures import SWEEP_DISTRIBUTIONS, label, show
+
     sets = ", ".join(f"{k}={v}" for k, v in d["set"].items()) or "none"
     t = Table(
         title=f"{d['worlds']:,} worlds of {d['scenario']} (seed {d['seed']}, policy {d['policy']}, set: {sets})"
@@ -241,14 +243,8 @@ def _sweep_table(d: dict, verdicts) -> None:
     q.add_column("measure")
     for c in ("p10", "p50", "p90"):
         q.add_column(c, justify="right")
-    for key, label, fmt in (
-        ("hhi", "HHI (0-10,000)", "{:,.0f}"),
-        ("lerner", "Lerner index", "{:.2f}"),
-        ("player_profit", "seat's cumulative operating profit, $B", "{:,.1f}"),
-        ("player_stake", "seat's founders' stake at the end, $B", "{:,.1f}"),
-        ("labs_alive", "labs alive at the end", "{:.0f}"),
-    ):
-        q.add_row(label, *(fmt.format(d[key][c]) for c in ("p10", "p50", "p90")))
+    for key in SWEEP_DISTRIBUTIONS:
+        q.add_row(label(key), *(show(key, d[key][c]) for c in ("p10", "p50", "p90")))
     con = Console()
     con.print(t)
     con.print(q)
@@ -371,6 +367,48 @@ def policies(args: argparse.Namespace) -> int:
     width = max(len(n) for n in BOTS)
     for name, bot in BOTS.items():
         print(f"{name:<{width}}  {bot.blurb}")
+    return 0
+
+
+def metrics(args: argparse.Namespace) -> int:
+    """The engine's metrics and the output files' columns, from their one definition."""
+    from game.play.measures import FILES, MEASURE, engine_metrics
+
+    if args.json:
+        out = {
+            "engine": [
+                {"name": m.name, "axes": m.axes, "unit": m.unit, "label": m.label}
+                for m in engine_metrics()
+            ],
+            "files": {
+                f: [{"name": c, "unit": MEASURE[c].unit, "label": MEASURE[c].label} for c in cols]
+                for f, cols in FILES.items()
+            },
+        }
+        print(json.dumps(out, indent=1))
+        return 0
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    con = Console()
+    t = Table(
+        title="What the engine reports each quarter (per world; axes: L labs, K tiers, "
+        "S segments, J offers, E events, V value-chain layers)"
+    )
+    for c in ("metric", "axes", "unit", "meaning"):
+        t.add_column(c)
+    for m in engine_metrics():
+        t.add_row(m.name, m.axes or "-", escape(m.unit), escape(m.label))
+    con.print(t)
+    for f, cols in FILES.items():
+        t = Table(title=f"{f}: its columns" if f != "compare" else "frontier compare: what moved")
+        for c in ("column", "unit", "meaning", "reads"):
+            t.add_column(c)
+        for c in cols:
+            m = MEASURE[c]
+            t.add_row(c, escape(m.unit), escape(m.label), m.metric or "-")
+        con.print(t)
     return 0
 
 

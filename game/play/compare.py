@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .measures import COMPARE_MEASURES, MEASURE, label
 from .outputs import date_label, summary
 from .runner import Game, play_through
 from .script import PLAYER, Playthrough, ScriptError
@@ -50,23 +51,23 @@ def compare(pa: Playthrough, pb: Playthrough) -> Comparison:
     return Comparison(a, b, (pa.shown, pb.shown), first_orders, first_state)
 
 
+#: How each of measures.COMPARE_MEASURES is read off a run's summary.
+_GET = {
+    "verdict": lambda s: s["verdict"],
+    "hhi": lambda s: s["hhi"],
+    "lerner": lambda s: s["lerner"],
+    "score": lambda s: s["player"]["score"],
+    "cash": lambda s: _me(s)["cash"],
+    "cumulative_profit": lambda s: _me(s)["cumulative_profit"],
+    "revenue_share": lambda s: _me(s)["revenue_share"],
+    "best_capability": lambda s: _me(s)["best_capability"],
+    "labs_alive": lambda s: sum(lab["alive"] for lab in s["labs"]),
+    "quarters": lambda s: s["quarters"],
+}
 #: (JSON key, label, getter on a summary, format) for "what moved".
-METRICS = (
-    ("verdict", "verdict", lambda s: s["verdict"], "{}"),
-    ("hhi", "HHI", lambda s: s["hhi"], "{:,.0f}"),
-    ("lerner", "Lerner index", lambda s: s["lerner"], "{:.2f}"),
-    ("score", "score", lambda s: s["player"]["score"], "{}"),
-    ("cash", "your cash ($B)", lambda s: _me(s)["cash"], "{:,.1f}"),
-    (
-        "cumulative_profit",
-        "your cumulative profit ($B)",
-        lambda s: _me(s)["cumulative_profit"],
-        "{:,.1f}",
-    ),
-    ("revenue_share", "your revenue share", lambda s: _me(s)["revenue_share"], "{:.1%}"),
-    ("best_capability", "your best capability", lambda s: _me(s)["best_capability"], "{:.2f}"),
-    ("labs_alive", "labs alive", lambda s: sum(lab["alive"] for lab in s["labs"]), "{}"),
-    ("quarters", "quarters played", lambda s: s["quarters"], "{}"),
+METRICS = tuple(
+    (k, label(k, unit=MEASURE[k].unit.startswith("$"), yours=True), _GET[k], MEASURE[k].fmt)
+    for k in COMPARE_MEASURES
 )
 
 
@@ -136,10 +137,10 @@ def compare_text(c: Comparison) -> str:
     out.append("")
     out.append("| metric | A | B |")
     out.append("| --- | ---: | ---: |")
-    for _, label, get, fmt in METRICS:
+    for _, name, get, fmt in METRICS:
         va, vb = get(sa), get(sb)
         mark = "" if va == vb else " *"
-        out.append(f"| {label}{mark} | {fmt.format(va)} | {fmt.format(vb)} |")
+        out.append(f"| {name}{mark} | {fmt.format(va)} | {fmt.format(vb)} |")
     out.append("")
     out.append("(* = differs)")
     return "\n".join(out) + "\n"

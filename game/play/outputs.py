@@ -22,6 +22,7 @@ from game.engine import SEGMENTS, TIERS, VC_NAMES
 from game.engine.metrics import HHI_CONCENTRATED, HHI_MONOPOLY
 from game.engine.scenario import SEGMENT_NAMES
 
+from .measures import QUARTER_COLUMNS
 from .runner import Game, QuarterRecord
 from .script import PLAYER
 
@@ -142,28 +143,6 @@ def _built(game: Game) -> set[str]:
 
 
 # ------------------------------------------------------------------------ quarters
-
-
-QUARTER_COLUMNS = (
-    "quarter",
-    "date",
-    "lab",
-    "controller",
-    "alive",
-    "cash",
-    "revenue",
-    "costs",
-    "op_profit",
-    *(f"share_{s}" for s in SEGMENTS),
-    *(f"price_{t}" for t in TIERS),
-    "capability",
-    "level",
-    "adoption",
-    "sentiment",
-    "econ_profit",
-    "equity",
-    "stake",
-)
 
 
 def quarters_csv(game: Game) -> str:

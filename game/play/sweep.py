@@ -24,6 +24,7 @@ from game.engine import VERDICTS, World
 from game.engine.scenario import Scenario
 
 from .bots import get_bot
+from .measures import SWEEP_DISTRIBUTIONS, SWEEP_MEASURES
 from .script import MAX_SEED, PLAYER
 
 #: Worlds per engine call: big enough to amortise numpy's per-call cost, small
@@ -33,16 +34,7 @@ MAX_WORLDS = 1_000_000
 
 
 #: What a sweep keeps of each world (SweepResult's arrays; worlds.csv's columns).
-MEASURES = (
-    "verdict",
-    "hhi",
-    "lerner",
-    "player_profit",
-    "player_alive",
-    "player_share",
-    "labs_alive",
-    "player_stake",
-)
+MEASURES = SWEEP_MEASURES
 
 
 class SetError(ValueError):
@@ -182,11 +174,7 @@ def sweep_json(res: SweepResult) -> dict:
     return {
         "worlds": res.worlds,
         "verdicts": {v: round(float(counts[i]) / res.worlds, 6) for i, v in enumerate(VERDICTS)},
-        "hhi": _pct(res.hhi),
-        "lerner": _pct(res.lerner),
-        "player_profit": _pct(res.player_profit),
-        "player_stake": _pct(res.player_stake),
-        "labs_alive": _pct(res.labs_alive),
+        **{k: _pct(getattr(res, k)) for k in SWEEP_DISTRIBUTIONS},
         "player_alive": round(float(res.player_alive.mean()), 6),
         "scenario": res.scenario,
         "policy": res.policy,
