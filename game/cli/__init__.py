@@ -211,7 +211,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=(
             "examples:\n"
             f"  {PROG} sweep --scenario solar --worlds 2000\n"
-            f"  {PROG} sweep --scenario default --policy niche --set open_weight_lag_quarters=1 --json"
+            f"  {PROG} sweep --scenario default --policy niche --set open_weight_lag_quarters=1 --json\n"
+            f"  {PROG} sweep --scenario steel --policy all --worlds 500"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -220,7 +221,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--policy",
         default="balanced",
         metavar="NAME",
-        help="bot in the player's seat (default balanced; see 'frontier policies')",
+        help="bot in the player's seat (default balanced; see 'frontier policies'), or "
+        "'all': every policy on the same worlds, one row each",
     )
     sweep.add_argument(
         "--worlds", type=int, default=1000, metavar="N", help="worlds to play (default 1000)"

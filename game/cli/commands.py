@@ -143,9 +143,10 @@ def sweep(args: argparse.Namespace) -> int:
     from game.play.bots import BOTS
     from game.play.sweep import SetError, apply_sets, parse_sets, run_sweep, sweep_files, sweep_json
 
-    if args.policy not in BOTS:
+    if args.policy not in BOTS and args.policy != "all":
         raise CommandError(
-            f"unknown policy {args.policy!r}; known: {', '.join(BOTS)}", "see 'frontier policies'"
+            f"unknown policy {args.policy!r}; known: {', '.join(BOTS)}, or all",
+            "see 'frontier policies'",
         )
     if args.worlds < 1:
         raise CommandError(f"--worlds {args.worlds}: give at least 1 world", "e.g. --worlds 1000")
@@ -157,29 +158,87 @@ def sweep(args: argparse.Namespace) -> int:
         raise CommandError(str(e), "see 'frontier sweep --help'") from None
     content = _content(args.content)
     scenario = content.scenario(args.scenario)
+    goals = content.scenario_model(args.scenario).goals
     if args.out:
         _check_out(Path(args.out))
+    policies = list(BOTS) if args.policy == "all" else [args.policy]
+    results = {}
     try:
         apply_sets(scenario, sets)
-        with _progress(
-            f"{args.worlds:,} worlds of {scenario.id}", args.worlds * scenario.quarters
-        ) as tick:
-            res = run_sweep(scenario, args.policy, args.worlds, args.seed, sets, progress=tick)
+        for pol in policies:
+            label = f"{args.worlds:,} worlds of {scenario.id}" + (
+                f", {pol}" if len(policies) > 1 else ""
+            )
+            with _progress(label, args.worlds * scenario.quarters) as tick:
+                results[pol] = run_sweep(
+                    scenario, pol, args.worlds, args.seed, sets, progress=tick, goals=goals
+                )
     except SetError as e:
         raise CommandError(str(e), "see 'frontier sweep --help'") from None
     if args.out:
-        _write(args.out, sweep_files(res))
-    data = sweep_json(res)
-    if args.json:
-        print(json.dumps(data))
+        files: dict[str, str] = {}
+        for pol, res in results.items():
+            for name, text in sweep_files(res).items():
+                if len(policies) > 1:
+                    stem, dot, ext = name.partition(".")
+                    name = f"{stem}-{pol}{dot}{ext}"
+                files[name] = text
+        _write(args.out, files)
+    if len(policies) > 1:
+        data = {"by_policy": {pol: sweep_json(res) for pol, res in results.items()}}
+        if args.json:
+            print(json.dumps(data))
+        else:
+            _policy_table(data["by_policy"], VERDICTS)
     else:
-        _sweep_table(data, VERDICTS)
+        data = sweep_json(results[args.policy])
+        if args.json:
+            print(json.dumps(data))
+        else:
+            _sweep_table(data, VERDICTS)
     if args.out:
-        print(
-            f"wrote {args.out}/: sweep.json, worlds.csv",
-            file=sys.stderr if args.json else sys.stdout,
+        names = (
+            "sweep-POLICY.json, worlds-POLICY.csv"
+            if len(policies) > 1
+            else "sweep.json, worlds.csv"
         )
+        print(f"wrote {args.out}/: {names}", file=sys.stderr if args.json else sys.stdout)
     return 0
+
+
+def _policy_table(by_policy: dict, verdicts) -> None:
+    """One row per policy in the seat: how the worlds ended and how the seat did."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    from game.play.measures import label, show
+
+    first = next(iter(by_policy.values()))
+    sets = ", ".join(f"{k}={v}" for k, v in first["set"].items()) or "none"
+    t = Table(
+        title=f"{first['worlds']:,} worlds of {first['scenario']} for each policy in your "
+        f"seat (seed {first['seed']}, set: {sets}); the same worlds for every policy",
+        caption="verdicts: share of worlds (oligopoly = consolidated oligopoly); alive: the "
+        "seat survived, share of worlds; "
+        f"score ({label('player_score', unit=False)}) and stake "
+        f"({label('player_stake', unit=False)}): medians over worlds",
+        box=box.SIMPLE_HEAD,
+        padding=0,
+        show_edge=False,
+    )
+    t.add_column("policy", no_wrap=True)
+    # "oligopoly": consolidated is implied; every header fits 80 columns in full
+    for head in (*(v.split()[-1] for v in verdicts), "alive", "score", "stake $B"):
+        t.add_column(head, justify="right", no_wrap=True, min_width=len(head))
+    for pol, d in by_policy.items():
+        t.add_row(
+            pol,
+            *(f"{d['verdicts'][v]:.0%}" for v in verdicts),
+            f"{d['player_alive']:.0%}",
+            *(show(k, d[k]["p50"]) for k in ("player_score", "player_stake")),
+        )
+    Console().print(t)
 
 
 def facts(args: argparse.Namespace) -> int:

@@ -76,6 +76,12 @@ _ALL: tuple[Measure, ...] = (
         "revenue",
     ),
     _read("player_stake", "stake", "the seat's founders' stake at the end", "{:,.1f}"),
+    Measure(
+        "player_score",
+        "0-100",
+        "the seat's score: the percentage of the scenario's goals met",
+        "{:.0f}",
+    ),
     Measure("score", "0-100", "score: the percentage of the scenario's goals met", "{}"),
     _read("cumulative_profit", "op_profit", "your cumulative operating profit", "{:,.1f}"),
     Measure(
@@ -121,6 +127,7 @@ SWEEP_MEASURES: tuple[str, ...] = (
     "player_share",
     "labs_alive",
     "player_stake",
+    "player_score",
 )
 #: The sweep's distributions (percentiles over worlds), in its JSON and its table.
 SWEEP_DISTRIBUTIONS: tuple[str, ...] = (
@@ -128,6 +135,7 @@ SWEEP_DISTRIBUTIONS: tuple[str, ...] = (
     "lerner",
     "player_profit",
     "player_stake",
+    "player_score",
     "labs_alive",
 )
 #: `frontier compare`: what moved by the end.

@@ -247,40 +247,106 @@ class Game:
 
     def goal_values(self) -> dict[str, float]:
         """The value each goal's metric reached, by goal id."""
-        st = self.world.state
-        out = {}
-        share = self.revenue_share()
-        for g in self.goals:
-            if g.metric == "alive":
-                v = float(st.alive[0, PLAYER])
-            elif g.metric == "cash":
-                v = float(st.cash[0, PLAYER])
-            elif g.metric == "revenue_share":
-                v = float(share[PLAYER])
-            elif g.metric == "cumulative_profit":
-                v = float(self.cumulative_profit()[PLAYER])
-            elif g.metric == "economic_profit":
-                v = float(self.economic_profit()[PLAYER])
-            elif g.metric == "stake":
-                v = float(self.stake()[PLAYER])
-            elif g.metric == "capability":
-                v = float(self.best_capability()[PLAYER])
-            else:  # market_share_segment: the player's share of the segment's buyers
-                v = self.records[-1].labs[PLAYER].share[g.segment] if self.records else 0.0
-            out[g.id] = v
-        return out
+        if not self.world.reports:  # before the first quarter: the starting books
+            st = self.world.state
+            vals = {
+                "alive": st.alive[:, PLAYER].astype(np.float64),
+                "cash": st.cash[:, PLAYER],
+                "revenue_share": np.zeros(1),
+                "cumulative_profit": np.zeros(1),
+                "economic_profit": np.zeros(1),
+                "stake": self.stake()[None, PLAYER],
+                "capability": self.best_capability()[None, PLAYER],
+            }
+            segs = {s: np.zeros(1) for s in SEGMENTS}
+            return {
+                g.id: float(v[0])
+                for g, v in zip(self.goals, _pick(self.goals, vals, segs), strict=True)
+            }
+        tally = GoalTally.of_history(self.world.history(), self.world.reports[-1].metrics)
+        return {
+            g.id: float(v[0]) for g, v in zip(self.goals, tally.values(self.goals), strict=True)
+        }
 
     def score(self) -> tuple[int, list[str]]:
         """(score 0-100, ids of the goals met): the percentage of the scenario's goals met."""
         if not self.goals:
             return (100 if self.world.state.alive[0, PLAYER] else 0), []
         vals = self.goal_values()
-        met = [
-            g.id
-            for g in self.goals
-            if (vals[g.id] >= g.value if g.op == ">=" else vals[g.id] <= g.value)
-        ]
+        met = [g.id for g in self.goals if goal_met(g, vals[g.id])]
         return round(100 * len(met) / len(self.goals)), met
+
+
+def goal_met(g, value):
+    """Whether a goal's value meets it (works on one number or an array of worlds)."""
+    return value >= g.value if g.op == ">=" else value <= g.value
+
+
+class GoalTally:
+    """What the scenario's goals read, for the seat's lab in every world of a batch.
+
+    The one definition of each goal metric (content/schema.py METRICS): `Game` fills it
+    from its history, `frontier sweep` quarter by quarter, so a sweep's world k scores
+    what `frontier run` with the same policy and seed scores.
+    """
+
+    def __init__(self, worlds: int, labs: int):
+        self.op = np.zeros((worlds, labs))
+        self.econ = np.zeros((worlds, labs))
+        self.best = np.zeros((worlds, labs))
+        self.last: dict | None = None
+
+    def add(self, m: dict) -> None:
+        """One quarter's report metrics."""
+        self.op += m["op_profit"]
+        self.econ += m["econ_profit"]
+        np.maximum(self.best, m["capability"], out=self.best)
+        self.last = m
+
+    @classmethod
+    def of_history(cls, h: dict, last: dict) -> GoalTally:
+        W, L = last["cash"].shape
+        t = cls(W, L)
+        t.op, t.econ = h["op_profit"].sum(0), h["econ_profit"].sum(0)
+        t.best = np.maximum(h["capability"].max(0), 0.0)
+        t.last = last
+        return t
+
+    def values(self, goals) -> list[np.ndarray]:
+        """Each goal's value in every world (W,), in the goals' order."""
+        m = self.last
+        rev = m["revenue"]
+        total = rev.sum(-1) + m["fringe_revenue"]
+        W, L = rev.shape
+        vals = {
+            "alive": m["alive"][:, PLAYER].astype(np.float64),
+            "cash": m["cash"][:, PLAYER],
+            "revenue_share": np.where(total > 0, rev[:, PLAYER] / np.maximum(total, 1e-12), 0.0),
+            "cumulative_profit": self.op[:, PLAYER],
+            "economic_profit": self.econ[:, PLAYER],
+            "stake": m["stake"][:, PLAYER],
+            "capability": self.best[:, PLAYER],
+        }
+        # market_share_segment: the seat's share of a segment's buyers, both tiers.
+        sh = m["shares"][:, :, : L * len(TIERS)].reshape(W, len(SEGMENTS), L, len(TIERS))
+        seat = sh[:, :, PLAYER].sum(-1)
+        segs = {s: seat[:, k] for k, s in enumerate(SEGMENTS)}
+        return _pick(goals, vals, segs)
+
+    def scores(self, goals) -> np.ndarray:
+        """Score 0-100 in every world: the percentage of goals met, rounded."""
+        if not goals:
+            return np.where(self.last["alive"][:, PLAYER], 100, 0)
+        met = sum(
+            goal_met(g, v).astype(np.int64) for g, v in zip(goals, self.values(goals), strict=True)
+        )
+        return np.round(100 * met / len(goals)).astype(np.int64)
+
+
+def _pick(goals, vals: dict, segs: dict) -> list[np.ndarray]:
+    return [
+        segs[g.segment] if g.metric == "market_share_segment" else vals[g.metric] for g in goals
+    ]
 
 
 def player_actions(

@@ -25,6 +25,7 @@ from game.engine.scenario import Scenario
 
 from .bots import get_bot
 from .measures import SWEEP_DISTRIBUTIONS, SWEEP_MEASURES
+from .runner import GoalTally
 from .script import MAX_SEED, PLAYER
 
 #: Worlds per engine call: big enough to amortise numpy's per-call cost, small
@@ -56,6 +57,7 @@ class SweepResult:
     player_share: np.ndarray  # revenue share in the last quarter
     labs_alive: np.ndarray
     player_stake: np.ndarray  # the founders' stake in the seat's lab at the end, $B
+    player_score: np.ndarray  # the seat's score at the end, 0-100
 
     @property
     def worlds(self) -> int:
@@ -115,8 +117,13 @@ def run_sweep(
     overrides: dict | None = None,
     chunk: int = CHUNK,
     progress: Callable[[int], None] | None = None,
+    goals=(),
 ) -> SweepResult:
-    """Play `worlds` worlds to the end; `progress(world_quarters_done)` after each step."""
+    """Play `worlds` worlds to the end; `progress(world_quarters_done)` after each step.
+
+    goals: the scenario's goals (ScenarioModel.goals), which the seat is scored on;
+    with none, the score is 100 where the seat survived and 0 where it did not.
+    """
     if not 1 <= worlds <= MAX_WORLDS:
         raise SetError(f"--worlds must be 1..{MAX_WORLDS:,}")
     if not 0 <= seed <= MAX_SEED - worlds:
@@ -132,14 +139,15 @@ def run_sweep(
         w = World(
             sc, seed=seed + start, worlds=n, human=(), explain_events=False, keep_history=False
         )
-        profit = np.zeros(n)
+        tally = GoalTally(n, w.tables.n_labs)
         report = None
         while w.quarter < sc.quarters:
             report = w.step(decide=decide)
-            profit += report.metrics["op_profit"][:, PLAYER]
+            tally.add(report.metrics)
             if progress:
                 progress(n)
         m = report.metrics
+        profit = tally.op[:, PLAYER].copy()
         rev = m["revenue"]
         total = rev.sum(-1) + m["fringe_revenue"]
         parts["verdict"].append(m["verdict"].copy())
@@ -152,6 +160,7 @@ def run_sweep(
         )
         parts["labs_alive"].append(m["labs_alive"].astype(np.int64))
         parts["player_stake"].append(m["stake"][:, PLAYER].copy())
+        parts["player_score"].append(tally.scores(tuple(goals)))
     cat = {k: np.concatenate(v) for k, v in parts.items()}
     return SweepResult(
         scenario=scenario.id,
@@ -205,6 +214,7 @@ def worlds_csv(res: SweepResult) -> str:
                 f"{res.player_share[k]:.4f}",
                 int(res.labs_alive[k]),
                 f"{res.player_stake[k]:.4f}",
+                int(res.player_score[k]),
             ]
         )
     return buf.getvalue()

@@ -125,3 +125,46 @@ def test_progress_only_on_a_terminal():
     done = subprocess_cli("sweep", "--scenario", "default", "--worlds", "5", "--json")
     assert done.returncode == 0 and done.stderr == ""
     assert json.loads(done.stdout)["worlds"] == 5
+
+
+def test_each_world_scores_what_a_run_of_it_scores():
+    # World k of a sweep is the game `frontier run` plays with the same policy and seed
+    # S + k: where the seat survives, the sweep scores it on the scenario's goals
+    # exactly as the run does.
+    from game.content.loader import default_content_dir, load_content
+    from game.play.runner import new_game
+
+    content = load_content(default_content_dir())
+    goals = content.scenario_model("default").goals
+    sc = content.scenario("default")
+    res = run_sweep(sc, "balanced", worlds=4, seed=30, goals=goals)
+    checked = 0
+    for k in range(4):
+        if not res.player_alive[k]:
+            continue
+        g = new_game(sc, 30 + k, "balanced", goals)
+        while not g.done:
+            g.play()
+        assert res.player_score[k] == g.score()[0]
+        checked += 1
+    assert checked >= 2
+
+
+def test_policy_all_plays_every_bot_on_the_same_worlds(capsys, tmp_path):
+    from game.play.bots import BOTS
+
+    args = ("sweep", "--scenario", "solar", "--worlds", "3", "--seed", "9")
+    code, out, _ = cli(capsys, *args, "--policy", "all", "--json", "--out", str(tmp_path / "o"))
+    assert code == 0
+    by = json.loads(out.splitlines()[0])["by_policy"]
+    assert list(by) == list(BOTS)
+    # each row is exactly the sweep of that one policy
+    code, one, _ = cli(capsys, *args, "--policy", "niche", "--json")
+    assert by["niche"] == json.loads(one)
+    names = {p.name for p in (tmp_path / "o").iterdir()}
+    assert names == {f"sweep-{p}.json" for p in BOTS} | {f"worlds-{p}.csv" for p in BOTS}
+    code, text, _ = cli(capsys, *args, "--policy", "all")
+    assert code == 0
+    for p in BOTS:
+        assert p in text
+    assert "oligopoly" in text and "stake $B" in text
