@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import scaling
-from .fast import rmax, rsum
+from .fast import clip, rmax, rsum
 from .policy import Context, slot_arch
 from .scenario import RESEARCH
 from .state import State, Tables
@@ -110,15 +110,15 @@ def valuation(st: State, tb: Tables):
     p = tb.scenario.params
     rev = st.rev_hist[..., -1]
     rev_yago = st.rev_hist[..., 0]  # three quarters before the last one
-    growth = np.clip(rev / np.maximum(rev_yago, 1e-3), 0.5, 3.0)
+    growth = clip(rev / np.maximum(rev_yago, 1e-3), 0.5, 3.0)
     forward = 4.0 * rev * growth
     mood = np.where(tb.a_free[slot_arch(st.arch)], 1.0, st.sentiment[:, None])
-    margin = np.clip(0.5 + st.op_prev / np.maximum(rev, 1e-3), 0.25, 1.2)
-    multiple = np.clip(
+    margin = clip(0.5 + st.op_prev / np.maximum(rev, 1e-3), 0.25, 1.2)
+    multiple = clip(
         p.valuation_multiple * mood * margin, p.valuation_multiple_min, p.valuation_multiple_max
     )
     best = rmax(np.where(st.has & st.alive[..., None], st.cap, -np.inf))
-    lead = np.clip(best - st.open_q_prev[:, None] + 1.0, 0.0, 4.0)
+    lead = clip(best - st.open_q_prev[:, None] + 1.0, 0.0, 4.0)
     value = multiple * forward + mood * p.capability_valuation * lead
     return np.where(st.alive, value, 0.0)
 

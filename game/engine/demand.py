@@ -12,7 +12,7 @@ import numpy as np
 
 from . import capital, scaling
 from .capital import research_level, serve_cost, serving_stack
-from .fast import asum, rsum
+from .fast import asum, clip, rsum
 from .policy import Context
 from .scenario import RESEARCH
 from .state import H, K, S, State, Tables, product_codes
@@ -62,7 +62,7 @@ def open_offer(st: State, tb: Tables, cx: Context, fx):
     """The open-weight offer: the frontier lagged, or the best open release if better."""
     p = tb.scenario.params
     base = open_lag(p, st.t)
-    lag = np.clip(np.round(base + fx["open_lag_add"]), 0, H - 1).astype(np.int64)
+    lag = clip(np.round(base + fx["open_lag_add"]), 0, H - 1).astype(np.int64)
     slot = (st.t - lag) % H
     lag_cap = np.take_along_axis(st.front_cap, slot[:, None], 1)[:, 0]
     lag_n = np.take_along_axis(st.front_n, slot[:, None], 1)[:, 0]
@@ -118,7 +118,7 @@ def shares(
     spec = wl(p.spec_strength * (np.sqrt(S * st.mix) - 1.0), 2, 1)  # (S,L,W)
     rel_level = research_level(st.research[..., RESEARCH.index("reliability")], p.reliability_unit)
     err = p.error_at_5 * np.exp(-p.error_per_cap * (st.cap - 5.0))
-    err = np.clip(err * ((1.0 - p.reliability_step) ** rel_level)[..., None], 1e-3, 0.9)
+    err = clip(err * ((1.0 - p.reliability_step) ** rel_level)[..., None], 1e-3, 0.9)
     if tb.code_fit is not None:  # products' fit and lock-in, looked up by product code
         at = product_codes(st.built).T * L + np.arange(L)[:, None]  # (L,W)
         base = np.take(tb.code_fit, at, axis=1)  # (S,L,W)
@@ -139,7 +139,7 @@ def shares(
     u -= np.multiply(tb.beta_r[col], wl(np.log(err / 0.05))[None], out=tmp)
     u += base[:, :, None, :]
     u += np.multiply(lock[:, :, None, :], prev_lab, out=tmp)
-    err_open = np.clip(
+    err_open = clip(
         p.error_at_5 * np.exp(-p.error_per_cap * (open_q - 5.0)) * p.open_weight_error_mult,
         1e-3,
         0.9,
@@ -172,7 +172,7 @@ def shares(
     stay = np.multiply(prev_lab, avail, out=tmp)  # the scratch array is free again
     stay *= 1.0 - rho
     stay_open = (1.0 - rho) * prev[:, J]
-    stay_out = (1.0 - rho) * np.clip(1.0 - asum(prev, 1), 0.0, 1.0)
+    stay_out = (1.0 - rho) * clip(1.0 - asum(prev, 1), 0.0, 1.0)
     pool = (1.0 - asum(stay.reshape(S, J, W), 1) - stay_open - stay_out) * inv  # (S,W)
     sh_lab = np.multiply(e, pool[:, None, None, :], out=e)  # e is not needed again
     sh_lab += stay  # = stay + e * pool (a sum of two terms is the same either way round)
@@ -181,7 +181,7 @@ def shares(
 
     # Usage per adopter answers last quarter's mean price with elasticity
     # usage_elasticity (~1: cheaper tokens, proportionally more of them).
-    usage = np.clip(st.price0 / np.maximum(st.mean_price_prev, 1e-300), 1e-3, p.usage_max)
+    usage = clip(st.price0 / np.maximum(st.mean_price_prev, 1e-300), 1e-3, p.usage_max)
     usage = usage**p.usage_elasticity
     vol = adopters * tb.tokens_per_adopter * 1e6 * fx["demand_mult"][:, None] * usage  # (W,S)
     vol_t = np.ascontiguousarray(vol.T)  # (S,W)

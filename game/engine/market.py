@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from .fast import clip
+
 
 def bass_step(adopters, potential, p, q):
     """A' = A + (p + q A/M)(M - A), kept within [0, max(A, M)]."""
     m = np.maximum(potential, 1e-12)
     new = adopters + (p + q * adopters / m) * (m - adopters)
-    return np.clip(new, 0.0, np.maximum(adopters, m))
+    return clip(new, 0.0, np.maximum(adopters, m))
 
 
 def best_response_lerner(firm_share, alpha, factor, lo=0.05, hi=0.85):
@@ -26,7 +28,7 @@ def best_response_lerner(firm_share, alpha, factor, lo=0.05, hi=0.85):
     Clipped to [lo, hi] because the FOC has no interior solution when alpha(1-s) <= 1.
     """
     denom = np.maximum(alpha * (1.0 - firm_share), 1e-6)
-    return np.clip(factor / denom, lo, hi)
+    return clip(factor / denom, lo, hi)
 
 
 def consumer_surplus(inclusive, alpha, mean_price, volume):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from . import market
+from .fast import clip
 from .state import K, R, S, State, Tables, product_codes
 
 
@@ -161,7 +162,7 @@ def bot_decisions(st: State, tb: Tables, cx: Context) -> Decisions:
     mk_prev = np.where(st.unit_cost > 0, prev / np.maximum(st.unit_cost, 1e-300), mk_br)
     # A cost that collapsed under last quarter's price (a switch to a much smaller
     # model) does not carry a runaway markup forward: at most three times the best one.
-    mk_prev = np.clip(mk_prev, 1.0, 3.0 * mk_br)
+    mk_prev = clip(mk_prev, 1.0, 3.0 * mk_br)
     prices = unit_next * np.sqrt(mk_prev * mk_br)
     eps = np.maximum(cx.firm_alpha * (1.0 - cx.firm_share), 0.5)
     # Serving comes first in the step (a run gets what is left), so all of the

@@ -45,11 +45,14 @@ def _mix(x: np.ndarray) -> np.ndarray:
 def uniform(seeds: np.ndarray, quarter: int, stream: str, n: int) -> np.ndarray:
     """Uniforms in [0, 1), shape (W, n), one row per world seed."""
     sid = STREAMS[stream]
-    with np.errstate(over="ignore"):
-        base = _mix(seeds.astype(np.uint64) * _GOLD + np.uint64(sid))
-        base = _mix(base ^ (np.uint64(quarter + 1) * _M2))
-        idx = np.arange(1, n + 1, dtype=np.uint64) * _GOLD
-        bits = _mix(base[:, None] ^ idx[None, :])
+    # Array arithmetic on uint64 wraps silently; the one product of two scalars is
+    # done in Python integers, modulo 2**64, so no np.errstate is needed (it costs more
+    # than the arithmetic for one world).
+    q = np.uint64(((quarter + 1) * int(_M2)) % (1 << 64))
+    base = _mix(seeds.astype(np.uint64) * _GOLD + np.uint64(sid))
+    base = _mix(base ^ q)
+    idx = np.arange(1, n + 1, dtype=np.uint64) * _GOLD
+    bits = _mix(base[:, None] ^ idx[None, :])
     return (bits >> _S11).astype(np.float64) * (1.0 / 9007199254740992.0)
 
 

@@ -17,7 +17,7 @@ import numpy as np
 from . import capital, creation, demand, events, government, legal, market, metrics, rng, scaling
 from .capital import serve_cost
 from .creation import MAX_LABS, create  # noqa: F401 (re-exported: world.py, __init__)
-from .fast import asum, rany, rmax, rmin, rsum
+from .fast import asum, clip, rany, rmax, rmin, rsum
 from .orders import Orders
 from .policy import Context, Decisions, bot_decisions, slot_arch
 from .scenario import RESEARCH, SEGMENTS
@@ -301,11 +301,11 @@ def _investors_vendor_data(
     growth = ind_rev / np.maximum(prev_rev, 1e-9) - 1.0
     progress = frontier - st.front_cap[:, ring(t - 4)]
     noise = rng.normal(st.seeds, t, "sentiment", 1)[:, 0]
-    ns.sentiment = np.clip(
+    ns.sentiment = clip(
         ns.sentiment
         + p.sentiment_reversion * (p.sentiment_mean - ns.sentiment)
-        + p.sentiment_growth_gain * np.clip(growth - 0.05, -0.3, 0.3)
-        + 0.15 * np.clip(progress - 0.3, -0.5, 0.5)
+        + p.sentiment_growth_gain * clip(growth - 0.05, -0.3, 0.3)
+        + 0.15 * clip(progress - 0.3, -0.5, 0.5)
         + p.sentiment_vol * noise,
         0.2,
         3.0,
@@ -386,7 +386,7 @@ def _training(st: State, ns: State, tb: Tables, dec, capacity, leased, lease_cos
     # Serving comes first: the run gets what is left after last quarter's inference load.
     infer_kgpu = st.infer_flops_prev * 1.1 / (fpk * p.infer_utilization)
     free = np.maximum(capacity - infer_kgpu, 0.0)
-    auto_share = np.clip(np.minimum(want, free) / np.maximum(capacity, 1e-9), 0.0, 0.95)
+    auto_share = clip(np.minimum(want, free) / np.maximum(capacity, 1e-9), 0.0, 0.95)
     share = np.where(np.isnan(dec.train_share), auto_share, dec.train_share)
     share = np.where(ns.run_on & alive, share, 0.0)
     train_flops = share * capacity * fpk * p.train_utilization
