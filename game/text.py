@@ -43,3 +43,25 @@ def count(value: float) -> str:
 
 
 __all__ = ["count", "money", "sci", "si", "signed_money"]
+
+
+def reflow(text: str) -> str:
+    """Text wrapped by hand in a content file, as paragraphs a screen can wrap itself.
+
+    Lines of a paragraph are joined with spaces; blank lines between paragraphs stay,
+    and so do list items ("- ", "* ", "1. ") and headings, which start new lines.
+    """
+    import re
+
+    out: list[str] = []
+    for para in re.split(r"\n\s*\n", text.strip()):
+        lines: list[str] = []
+        for line in para.splitlines():
+            line = line.strip()
+            new = re.match(r"([-*]|\d+\.|#+)\s", line)
+            if lines and not new and not lines[-1].startswith("#"):
+                lines[-1] += " " + line
+            else:
+                lines.append(line)
+        out.append("\n".join(lines))
+    return "\n\n".join(out)

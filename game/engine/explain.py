@@ -30,6 +30,11 @@ class Event:
     causes: tuple[str, ...] = ()
 
 
+def _poss(name: str) -> str:
+    """The possessive of a lab's name: "Apex AI's", "Swift Models'"."""
+    return name + ("'" if name.endswith("s") else "'s")
+
+
 def _pct(new, old) -> float:
     return (new / old - 1.0) * 100.0 if old > 0 else 0.0
 
@@ -60,7 +65,7 @@ def explain(tb: Tables, old: State, new: State, m: dict, labs=None) -> list[Even
                         q,
                         w,
                         "stall",
-                        f"{names[i]}'s new model fell {gap:.2f} points short of what the "
+                        f"{_poss(names[i])} new model fell {gap:.2f} points short of what the "
                         "scaling law promised for its compute: a sign that scaling may be stalling",
                         lab=int(i),
                         causes=("scaling stalled in this world",),
@@ -82,7 +87,7 @@ def explain(tb: Tables, old: State, new: State, m: dict, labs=None) -> list[Even
                     q,
                     w,
                     "displaced",
-                    f"{names[i]}'s own model (capability {old.cap[w, i, 0]:.2f}) is behind the "
+                    f"{_poss(names[i])} own model (capability {old.cap[w, i, 0]:.2f}) is behind the "
                     f"open-weight model ({m['open_capability'][w]:.2f}): it now serves the open "
                     "model, like any host, so its lead is gone and price competition decides "
                     "its share",

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from game.content.loader import Content, default_content_dir, load_content
 from game.engine.scenario import SEGMENT_NAMES, SEGMENTS
+from game.text import reflow
 
 from .bots import BOTS
 from .saves import list_saves
@@ -74,7 +75,7 @@ def scenarios(content: Content) -> list[ScenarioCard]:
             ScenarioCard(
                 sid,
                 m.title,
-                m.story.strip(),
+                reflow(m.story),
                 tuple(m.objectives),
                 tuple(f"{g.text} ({g.op} {g.value:g})" for g in m.goals),
                 m.quarters,
