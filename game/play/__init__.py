@@ -25,6 +25,7 @@ from .catalog import (
     segments,
     specialization,
 )
+from .charts import ChartView, Series
 from .saves import SaveError, saves_dir
 from .script import ScriptError
 from .session import DraftError, GameSession
@@ -32,6 +33,7 @@ from .share import CodeError
 
 __all__ = [
     "ORDER_FIELDS",
+    "ChartView",
     "CodeError",
     "ContentError",
     "DraftError",
@@ -43,6 +45,7 @@ __all__ = [
     "SaveError",
     "ScenarioCard",
     "ScriptError",
+    "Series",
     "Term",
     "count",
     "glossary",

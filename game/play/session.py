@@ -725,6 +725,12 @@ class GameSession:
         return self.standing
 
     # ------------------------------------------------------------------ views
+    def charts(self):
+        """Every history chart of the game so far (game/play/charts.py)."""
+        from .charts import charts
+
+        return charts(self.game)
+
     def view(self) -> v.QuarterView:
         """The quarter as the player sees it (cached until the game or orders change)."""
         from .observe import build_view

@@ -144,7 +144,7 @@ class FrontierApp(App):
         #: Wall times (s) of the report and preview paths, kept only when `frontier
         #: bench` asks (game/ui/bench.py sets measure=True).
         self.measure = measure
-        self.timings: dict[str, list[float]] = {"report": [], "preview": []}
+        self.timings: dict[str, list[float]] = {"report": [], "preview": [], "charts": []}
 
     # ------------------------------------------------------------------ start-up
     def on_mount(self) -> None:

@@ -2,7 +2,9 @@
 
 - start: `frontier play` launched in tmux until the title screen is on the terminal;
 - report: the `e` key to the quarterly report drawn (app.run_test, headless);
-- preview: a key typed in the pricing panel to its preview redrawn.
+- preview: a key typed in the pricing panel to its preview redrawn;
+- charts: the `h` key to the charts screen drawn, 35 to 39 quarters in, a quarter
+  played before each opening (so each one redraws from the new history).
 """
 
 from __future__ import annotations
@@ -72,10 +74,35 @@ async def _in_app(quarters: int, keys: int) -> dict:
                 await pilot.press("backspace" if i % 2 else "7")
                 await pilot.pause()
             report, preview = app.timings["report"], app.timings["preview"]
+            await pilot.press("escape")
+            await pilot.pause()
+            charts = await _charts(app, pilot)
     return {
         "ui_report_ms": statistics.median(report) * 1e3,
         "ui_preview_ms": statistics.median(preview) * 1e3,
+        "ui_charts_ms": charts * 1e3,
     }
+
+
+async def _charts(app, pilot, repeats: int = 5) -> float:
+    """Median seconds from `h` to the charts screen drawn, with 34 to 38 quarters of
+    history; a quarter is played before each opening, so every one redraws its chart
+    from the new history (as when a player looks after each quarter)."""
+    from game.ui.screens.charts import ChartsScreen
+
+    s = app.session
+    while s.quarter < s.scenario.quarters - 1 - repeats:
+        s.end_quarter(autosave=False, report=False)
+    for _ in range(repeats):
+        s.end_quarter(autosave=False, report=False)
+        app.screen.refresh_view()
+        await pilot.pause()
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, ChartsScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+    return statistics.median(app.timings["charts"])
 
 
 def in_app(quarters: int = 12, keys: int = 20) -> dict:

@@ -72,3 +72,15 @@ def test_debrief(snap_compare, tmp_path):
         await _settle(pilot)
 
     assert snap_compare(app, terminal_size=(100, 32), run_before=run_before)
+
+
+def test_charts_screen(snap_compare, tmp_path):
+    app = make_app(tmp_path, scenario="default", seed=1)
+    keys = ("e", "enter", "e", "enter", "e", "enter", "h")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_keys(*keys))
+
+
+def test_charts_as_numbers(snap_compare, tmp_path):
+    app = make_app(tmp_path, scenario="steel", seed=2)
+    keys = ("e", "enter", "e", "enter", "h", "right", "right", "n")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_keys(*keys))

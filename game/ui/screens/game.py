@@ -46,6 +46,7 @@ class GameScreen(Screen):
         Binding("o", "panel('open')", "Open weights", id="panel-open", show=False),
         Binding("x", "clear_draft", "Clear orders", id="clear-draft", show=False),
         Binding("a", "autoplay", "Let the policy play", id="autoplay", show=False),
+        Binding("h", "charts", "Charts", id="charts"),
         Binding("slash", "app.glossary", "Glossary", id="glossary", show=False),
         Binding("q", "app.request_quit", "Quit", id="quit-game", show=False),
     ]
@@ -55,6 +56,7 @@ class GameScreen(Screen):
         self.session = session
         self.report_screen = None
         self.report_name = f"report-{id(self)}"
+        self.charts_name = f"charts-{id(self)}"
 
     def on_unmount(self) -> None:
         app = self.app
@@ -64,6 +66,11 @@ class GameScreen(Screen):
             and self.report_screen not in app.screen_stack
         ):
             app.uninstall_screen(self.report_name)
+        charts = (
+            app.get_screen(self.charts_name) if app.is_screen_installed(self.charts_name) else None
+        )
+        if charts is not None and charts not in app.screen_stack:
+            app.uninstall_screen(self.charts_name)
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -93,7 +100,7 @@ class GameScreen(Screen):
                 with VerticalScroll(id="news-box", classes="box"):
                     yield Static(id="news", markup=False)
             yield Static(id="draft", markup=False)
-        yield Footer()
+        yield Footer(compact=True)  # every key fits in 80 columns
 
     def on_mount(self) -> None:
         titles = {
@@ -374,6 +381,20 @@ class GameScreen(Screen):
 
         self.app.push_screen(DebriefScreen(self.session))
 
+    def action_charts(self) -> None:
+        """The charts screen, kept for this game between visits (it reopens on the chart
+        last read and redraws only after a quarter has been played)."""
+        import time
+
+        from .charts import ChartsScreen
+
+        t0 = time.perf_counter()
+        if not self.app.is_screen_installed(self.charts_name):
+            self.app.install_screen(ChartsScreen(self.session), self.charts_name)
+        screen = self.app.get_screen(self.charts_name)
+        screen.opened_at = t0  # it records the time once its chart is drawn
+        self.app.push_screen(screen)
+
     def action_autoplay(self) -> None:
         s = self.session
         if s.done:
@@ -423,6 +444,7 @@ class GameScreen(Screen):
             ("Save the game", self.action_save, "save under a name"),
             ("Clear this quarter's orders", self.action_clear_draft, "standing orders stay"),
             ("Let the policy play this quarter", self.action_autoplay, "hand over for a quarter"),
+            ("Charts: the game's history (h)", self.action_charts, "shares, prices, HHI, cash..."),
         ]
         for key, (k, label, hint) in PANELS.items():
             out.append((f"Panel: {label} ({k})", partial(self.action_panel, key), hint))

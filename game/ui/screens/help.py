@@ -36,6 +36,12 @@ PANEL_HELP = (
     ("Goals", "the scenario's goals and where you stand; the score counts goals met."),
     ("News", "what happened last quarter and why; * marks news about your lab."),
     (
+        "Charts (h)",
+        "the game's history: shares of revenue, prices, HHI and CR4, your cash and runway, "
+        "the Lerner index, who captures the value, and capability against the scaling law. "
+        "Left and right move between charts; n shows each chart's numbers as a table.",
+    ),
+    (
         "Orders",
         "the bottom line shows this quarter's orders. Lease, prices, research, the "
         "training share and your specialization stay from quarter to quarter until you "
