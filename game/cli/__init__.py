@@ -216,7 +216,14 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    sweep.add_argument("--scenario", required=True, metavar="ID", help="scenario id or .toml path")
+    sweep.add_argument("--scenario", metavar="ID", help="scenario id or .toml path")
+    sweep.add_argument(
+        "--from",
+        dest="from_save",
+        metavar="SAVE",
+        help="a saved game: play copies of it from its current quarter to the end (the "
+        "odds the app's odds panel shows); the scenario is the save's",
+    )
     sweep.add_argument(
         "--policy",
         default="balanced",
@@ -242,6 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print the JSON contract instead of a table"
     )
     sweep.add_argument("--out", metavar="DIR", help="also write sweep.json and worlds.csv to DIR")
+    saves_flag(sweep)
     content_flag(sweep)
     sweep.set_defaults(func=_play_command("sweep"))
 

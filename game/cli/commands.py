@@ -143,10 +143,16 @@ def sweep(args: argparse.Namespace) -> int:
     from game.play.bots import BOTS
     from game.play.sweep import SetError, apply_sets, parse_sets, run_sweep, sweep_files, sweep_json
 
-    if args.policy not in BOTS and args.policy != "all":
+    if args.policy not in BOTS and args.policy not in ("all", "standing"):
         raise CommandError(
-            f"unknown policy {args.policy!r}; known: {', '.join(BOTS)}, or all",
+            f"unknown policy {args.policy!r}; known: {', '.join(BOTS)}, all, or standing "
+            "(with --from)",
             "see 'frontier policies'",
+        )
+    if args.policy == "standing" and not args.from_save:
+        raise CommandError(
+            "--policy standing plays a saved game's standing orders: give --from SAVE",
+            "e.g. frontier sweep --from mygame --policy standing",
         )
     if args.worlds < 1:
         raise CommandError(f"--worlds {args.worlds}: give at least 1 world", "e.g. --worlds 1000")
@@ -157,11 +163,31 @@ def sweep(args: argparse.Namespace) -> int:
     except SetError as e:
         raise CommandError(str(e), "see 'frontier sweep --help'") from None
     content = _content(args.content)
-    scenario = content.scenario(args.scenario)
-    goals = content.scenario_model(args.scenario).goals
+    start = None
+    if args.from_save:
+        from game.play.saves import load_save, save_path, saves_dir
+
+        if args.scenario:
+            raise CommandError(
+                "--scenario and --from: give one; a save plays its own scenario",
+                "e.g. frontier sweep --from mygame",
+            )
+        path = save_path(args.from_save, saves_dir(args.saves_dir))
+        pt, start, _ = load_save(path, content)
+        scenario, goals = pt.scenario, pt.scenario_model.goals
+    elif args.scenario:
+        scenario = content.scenario(args.scenario)
+        goals = content.scenario_model(args.scenario).goals
+    else:
+        raise CommandError(
+            "give --scenario ID (new worlds) or --from SAVE (copies of a game under way)",
+            "e.g. frontier sweep --scenario default",
+        )
     if args.out:
         _check_out(Path(args.out))
     policies = list(BOTS) if args.policy == "all" else [args.policy]
+    if args.policy == "all" and start is not None:
+        policies = ["standing", *policies]  # a save's own standing orders first
     results = {}
     try:
         apply_sets(scenario, sets)
@@ -169,9 +195,17 @@ def sweep(args: argparse.Namespace) -> int:
             label = f"{args.worlds:,} worlds of {scenario.id}" + (
                 f", {pol}" if len(policies) > 1 else ""
             )
-            with _progress(label, args.worlds * scenario.quarters) as tick:
+            left = scenario.quarters - (start.world.quarter if start is not None else 0)
+            with _progress(label, args.worlds * left) as tick:
                 results[pol] = run_sweep(
-                    scenario, pol, args.worlds, args.seed, sets, progress=tick, goals=goals
+                    scenario,
+                    pol,
+                    args.worlds,
+                    args.seed,
+                    sets,
+                    progress=tick,
+                    goals=goals,
+                    start=start,
                 )
     except SetError as e:
         raise CommandError(str(e), "see 'frontier sweep --help'") from None

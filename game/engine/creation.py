@@ -243,3 +243,48 @@ def admit(ns: State, tb: Tables, entered, entry_cost, d, lease_hour):
     put("built", np.array(tb.prod_ids) == "api")
     put("last_deploy", ns.t)
     put("last_run_flops", 6.0 * on * 20.0 * on)
+
+
+def futures(st: State, tb: Tables, worlds: int, seed: int) -> State:
+    """`worlds` copies of world 0 of `st` whose futures differ (the odds of a game).
+
+    Everything the players can see is copied. What is still to come is drawn afresh:
+    copy k has seed `seed + k`, so every later draw (events, bots' randomness,
+    nationalization, contracts) differs. The hidden draws nobody has seen are drawn
+    again, given what the game has shown so far (docs/model.md 19.5):
+
+    - where no shipped model has yet fallen short of the law, whether scaling holds and
+      where it would stall are drawn from their priors *given* that it has not
+      stalled below the best capability shipped so far, c: P(holds) becomes
+      p / (p + (1 - p) P(stall > c)), and a stall point lies uniformly above c;
+    - once a stall has been seen (`stall_seen`), scaling is known to stall there: kept;
+    - buyers' loyalty is drawn again from its prior (no screen measures it).
+
+    All labs are left to their policies (the caller's `decide` plays the seat).
+    """
+    if worlds < 1:
+        raise ValueError("worlds must be >= 1")
+    if not 0 <= int(seed) < 2**63 - worlds:
+        raise ValueError("seed must be a non-negative integer below 2**63")
+    p = tb.scenario.params
+    one = st.world(0)
+    kw = {}
+    for name, v in one.arrays().items():
+        kw[name] = v.copy() if name == "human" else np.repeat(v, worlds, axis=0)
+    new = State(t=one.t, **kw)
+    new.human = np.zeros_like(one.human)
+    seeds = np.arange(worlds, dtype=np.uint64) + np.uint64(int(seed))
+    new.seeds = seeds
+    if not bool(one.stall_seen.any()):
+        shipped = np.where(one.has[0, :, 0], one.cap[0, :, 0], -np.inf)
+        c = float(max(np.max(one.front_cap[0]), np.max(shipped)))
+        lo_prior, hi = tb.front0 + p.stall_min, tb.front0 + p.stall_max
+        lo = max(c, lo_prior)
+        q = (1.0 - p.scaling_continues_p) * max(hi - lo, 0.0) / max(hi - lo_prior, 1e-12)
+        p_holds = p.scaling_continues_p / max(p.scaling_continues_p + q, 1e-12)
+        u = rng.uniform(seeds, -1, "world", 2)
+        new.holds = u[:, 0] < p_holds
+        new.stall = lo + u[:, 1] * max(hi - lo, 0.0)
+    v = rng.uniform(seeds, -1, "loyalty", 1)[:, 0]
+    new.loyalty = p.loyalty_min * (p.loyalty_max / p.loyalty_min) ** v
+    return new

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .fast import rsum
+from .fast import asum, rsum
 
 VERDICTS: tuple[str, ...] = ("monopoly", "consolidated oligopoly", "competitive", "commoditized")
 MONOPOLY, OLIGOPOLY, COMPETITIVE, COMMODITIZED = range(4)
@@ -38,6 +38,17 @@ def cr4(lab_revenue, fringe_revenue):
 def lerner(revenue, margin_revenue):
     """Revenue-weighted Lerner index: sum (p-c)q / sum p q over all sellers."""
     return np.where(revenue > 0, margin_revenue / np.maximum(revenue, 1e-12), 0.0)
+
+
+#: What the verdict reads, in the order of `State.struct_hist`'s last axis.
+VERDICT_INPUTS: tuple[str, ...] = ("hhi", "lerner", "lab_margin", "open_token_share")
+
+
+def trailing(struct_hist):
+    """The verdict's inputs averaged over the quarters kept (W,Q,4) -> (W,4): the last
+    four quarters, fewer at the start (unfilled quarters are NaN)."""
+    filled = np.isfinite(struct_hist)
+    return asum(np.where(filled, struct_hist, 0.0), 1) / np.maximum(asum(filled * 1.0, 1), 1)
 
 
 def verdict(hhi_value, lerner_value, lab_margin, open_token_share):

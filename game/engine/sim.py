@@ -672,8 +672,7 @@ def _structure(st: State, ns: State, tb: Tables, mk: dict, op, m_eff, flows):
     # The verdict reads the last four quarters (fewer at the start), not one noisy one.
     now = np.stack([hhi, lerner, lab_margin, open_share], axis=-1)[:, None, :]
     ns.struct_hist = np.concatenate([st.struct_hist[:, 1:], now], axis=1)
-    filled = np.isfinite(ns.struct_hist)
-    trail = asum(np.where(filled, ns.struct_hist, 0.0), 1) / np.maximum(asum(filled * 1.0, 1), 1)
+    trail = metrics.trailing(ns.struct_hist)
     verdict = metrics.verdict(trail[:, 0], trail[:, 1], trail[:, 2], trail[:, 3])
     return {
         "lab_compute": lab_compute,

@@ -26,6 +26,7 @@ from .catalog import (
     specialization,
 )
 from .charts import ChartView, Series
+from .industry import IndustryView
 from .saves import SaveError, saves_dir
 from .script import ScriptError
 from .session import DraftError, GameSession
@@ -38,6 +39,7 @@ __all__ = [
     "ContentError",
     "DraftError",
     "GameSession",
+    "IndustryView",
     "LessonCard",
     "OrderError",
     "OrderField",

@@ -263,10 +263,14 @@ class Game:
                 g.id: float(v[0])
                 for g, v in zip(self.goals, _pick(self.goals, vals, segs), strict=True)
             }
-        tally = GoalTally.of_history(self.world.history(), self.world.reports[-1].metrics)
+        tally = self.goal_tally()
         return {
             g.id: float(v[0]) for g, v in zip(self.goals, tally.values(self.goals), strict=True)
         }
+
+    def goal_tally(self) -> GoalTally:
+        """What the goals read so far (the game must have played a quarter)."""
+        return GoalTally.of_history(self.world.history(), self.world.reports[-1].metrics)
 
     def score(self) -> tuple[int, list[str]]:
         """(score 0-100, ids of the goals met): the percentage of the scenario's goals met."""
@@ -295,6 +299,15 @@ class GoalTally:
         self.econ = np.zeros((worlds, labs))
         self.best = np.zeros((worlds, labs))
         self.last: dict | None = None
+
+    def repeated(self, worlds: int) -> GoalTally:
+        """This tally (of one world) for `worlds` copies of it."""
+        t = GoalTally(worlds, self.op.shape[1])
+        t.op = np.repeat(self.op, worlds, axis=0)
+        t.econ = np.repeat(self.econ, worlds, axis=0)
+        t.best = np.repeat(self.best, worlds, axis=0)
+        t.last = self.last
+        return t
 
     def add(self, m: dict) -> None:
         """One quarter's report metrics."""

@@ -705,21 +705,10 @@ class GameSession:
 
     def _standing_from_records(self) -> dict[str, Any]:
         """Standing orders as the last quarters left them (for new and loaded games)."""
-        w = self.game.world
-        st = {
-            "lease": float(w.state.lease[0, PLAYER]),
-            "research": {},
-            "train_share": None,
-            "mix": {},
-            "prices": {},
-        }
+        st = standing_orders(self.game)
         spec = self.pt.model.player.specialization
-        if spec:
+        if spec and not st["mix"]:
             st["mix"] = dict(spec)
-        for rec in self.game.records:
-            o = rec.orders
-            if o is not None:  # None: the policy played it; the standing orders stay
-                _carry(st, o)
         self.standing = st
         self._sync_prices()
         return self.standing
@@ -730,6 +719,40 @@ class GameSession:
         from .charts import charts
 
         return charts(self.game)
+
+    def industry(self):
+        """The industry after the last quarter: value chain, verdict and why, open
+        weights, data (game/play/industry.py); None before the first quarter."""
+        from .industry import industry
+
+        return industry(self.game)
+
+    def odds(
+        self,
+        policy: str = "standing",
+        worlds: int = 300,
+        seed: int = 0,
+        progress=None,
+        cancelled=None,
+    ) -> dict:
+        """The game's odds: `worlds` copies of it played from now to the end (what is
+        still to come drawn afresh, engine `futures`), with your standing orders
+        ("standing") or a bot in your seat. The `frontier sweep --from SAVE` JSON,
+        figure for figure. The game itself is not touched."""
+        from .sweep import run_sweep, sweep_json
+
+        res = run_sweep(
+            self.pt.scenario,
+            policy,
+            worlds,
+            seed,
+            progress=progress,
+            goals=self.pt.scenario_model.goals,
+            start=self.game,
+            cancelled=cancelled,
+            standing=self.standing,
+        )
+        return sweep_json(res)
 
     def view(self) -> v.QuarterView:
         """The quarter as the player sees it (cached until the game or orders change)."""
@@ -784,6 +807,22 @@ class GameSession:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def standing_orders(game: Game) -> dict[str, Any]:
+    """The standing orders a game's recorded orders leave: lease, research, training
+    share and mix carry from the last quarter that set them (prices: the lab's own)."""
+    st: dict[str, Any] = {
+        "lease": float(game.world.state.lease[0, PLAYER]),
+        "research": {},
+        "train_share": None,
+        "mix": {},
+        "prices": {},
+    }
+    for rec in game.records:
+        if rec.orders is not None:  # None: the policy played it; the standing orders stay
+            _carry(st, rec.orders)
+    return st
 
 
 def _carry(standing: dict[str, Any], o: Orders) -> None:

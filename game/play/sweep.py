@@ -21,11 +21,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from game.engine import VERDICTS, World
+from game.engine.creation import futures
 from game.engine.scenario import Scenario
 
 from .bots import get_bot
+from .bots.simple import standing_bot
 from .measures import SWEEP_DISTRIBUTIONS, SWEEP_MEASURES
-from .runner import GoalTally
+from .runner import Game, GoalTally
 from .script import MAX_SEED, PLAYER
 
 #: Worlds per engine call: big enough to amortise numpy's per-call cost, small
@@ -40,6 +42,10 @@ MEASURES = SWEEP_MEASURES
 
 class SetError(ValueError):
     """A bad `--set key=value` (the message names it and how to fix it)."""
+
+
+class SweepCancelled(Exception):
+    """The caller's `cancelled()` said stop (the odds panel's cancel)."""
 
 
 @dataclass
@@ -58,6 +64,7 @@ class SweepResult:
     labs_alive: np.ndarray
     player_stake: np.ndarray  # the founders' stake in the seat's lab at the end, $B
     player_score: np.ndarray  # the seat's score at the end, 0-100
+    from_quarter: int = 1  # the first quarter the worlds play, counted from 1
 
     @property
     def worlds(self) -> int:
@@ -118,30 +125,56 @@ def run_sweep(
     chunk: int = CHUNK,
     progress: Callable[[int], None] | None = None,
     goals=(),
+    start: Game | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    standing: dict | None = None,
 ) -> SweepResult:
     """Play `worlds` worlds to the end; `progress(world_quarters_done)` after each step.
 
     goals: the scenario's goals (ScenarioModel.goals), which the seat is scored on;
     with none, the score is 100 where the seat survived and 0 where it did not.
+    start: a game under way: the worlds are copies of it from its current quarter
+    (engine `futures`: what is still to come drawn afresh, world k with seed
+    seed + k), scored on the whole game, the quarters already played included; the
+    game itself is not touched. cancelled: asked after each step; True stops the
+    sweep with SweepCancelled. policy "standing" plays `standing` (a session's
+    standing orders, or the ones a save left) in the seat.
     """
     if not 1 <= worlds <= MAX_WORLDS:
         raise SetError(f"--worlds must be 1..{MAX_WORLDS:,}")
     if not 0 <= seed <= MAX_SEED - worlds:
         raise SetError(f"--seed must be 0..{MAX_SEED - worlds}")
-    bot = get_bot(policy)
+    if policy == "standing":
+        if standing is None and start is not None:
+            from .session import standing_orders
+
+            standing = standing_orders(start)
+        bot = standing_bot(standing or {})
+    else:
+        bot = get_bot(policy)
     sc = bot.seat(apply_sets(scenario, overrides or {}), PLAYER)
     decide = bot.decide_for((PLAYER,))
+    if start is not None and start.world.quarter >= sc.quarters:
+        raise SetError("the game is over: there is no future left to play")
     parts: dict[str, list[np.ndarray]] = {k: [] for k in MEASURES}
-    for start in range(0, worlds, chunk):
-        n = min(chunk, worlds - start)
+    for first in range(0, worlds, chunk):
+        n = min(chunk, worlds - first)
         # Every world plays to the end, even where the seat went bankrupt: the market's
         # outcome is the point of a sweep. So the seat is a bot seat, not a human one.
         w = World(
-            sc, seed=seed + start, worlds=n, human=(), explain_events=False, keep_history=False
+            sc, seed=seed + first, worlds=n, human=(), explain_events=False, keep_history=False
         )
         tally = GoalTally(n, w.tables.n_labs)
+        if start is not None:
+            seat_arch = w.state.arch[:, PLAYER].copy()  # the policy's archetype (bot.seat)
+            w.state = futures(start.world.state, w.tables, n, seed + first)
+            w.state.arch[:, PLAYER] = seat_arch
+            if start.world.reports:
+                tally = start.goal_tally().repeated(n)
         report = None
         while w.quarter < sc.quarters:
+            if cancelled is not None and cancelled():
+                raise SweepCancelled()
             report = w.step(decide=decide)
             tally.add(report.metrics)
             if progress:
@@ -168,6 +201,7 @@ def run_sweep(
         seed=seed,
         quarters=sc.quarters,
         overrides=dict(overrides or {}),
+        from_quarter=1 if start is None else start.world.quarter + 1,
         **cat,
     )
 
@@ -189,6 +223,7 @@ def sweep_json(res: SweepResult) -> dict:
         "policy": res.policy,
         "seed": res.seed,
         "quarters": res.quarters,
+        "from_quarter": res.from_quarter,
         "set": res.overrides,
     }
 

@@ -148,3 +148,47 @@ RANDOM = Bot(
     "is wide; a strategy worth the name should beat its median.",
     hook=_random,
 )
+
+
+def standing_bot(standing: dict) -> Bot:
+    """Your standing orders, kept every quarter (the odds panel's default policy).
+
+    standing: a session's standing orders (lease kGPU, prices by tier, research $B a
+    quarter by track, training share). Like `hold` it starts, builds and raises
+    nothing; unlike it, it keeps your research and your prices as you set them. Where
+    a copy of the world can no longer pay for them, it leases, then researches, what
+    the cash allows, as the game trims orders a lab cannot pay for.
+    """
+    from game.engine.scenario import RESEARCH, TIERS
+
+    lease = float(standing.get("lease") or 0.0)
+    research = np.array([float(standing.get("research", {}).get(r, 0.0)) for r in RESEARCH])
+    prices = dict(standing.get("prices") or {})
+    share = standing.get("train_share")
+
+    def hook(st: State, tb: Tables, cx: Context, dec: Decisions, seats) -> Decisions:
+        dec = _hold(st, tb, cx, dec, seats)
+        alive = st.alive[:, seats]
+        budget = np.maximum(
+            CASH_MARGIN * np.maximum(st.cash[:, seats], 0.0) - _building(st, tb, seats), 0.0
+        )
+        afford = budget / cx.lease_cost[:, None]
+        leased = np.where(alive, np.minimum(lease, afford), 0.0)
+        dec.lease[:, seats] = leased
+        left = np.maximum(budget - leased * cx.lease_cost[:, None], 0.0)  # (W,seats)
+        want = research.sum()
+        scale = np.where(want > 0, np.minimum(left / max(want, 1e-12), 1.0), 0.0)
+        dec.research[:, seats] = np.where(alive[..., None], scale[..., None] * research, 0.0)
+        for tier, price in prices.items():
+            k = TIERS.index(tier)
+            has = st.has[:, seats, k]
+            dec.prices[:, seats, k] = np.where(has, float(price), dec.prices[:, seats, k])
+        dec.train_share[:, seats] = np.nan if share is None else float(share)
+        return dec
+
+    return Bot(
+        "standing",
+        "Your standing orders every quarter: the compute, prices, research and training "
+        "share you set, as far as the cash allows; nothing new is started.",
+        hook=hook,
+    )

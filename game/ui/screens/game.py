@@ -47,6 +47,7 @@ class GameScreen(Screen):
         Binding("x", "clear_draft", "Clear orders", id="clear-draft", show=False),
         Binding("a", "autoplay", "Let the policy play", id="autoplay", show=False),
         Binding("h", "charts", "Charts", id="charts"),
+        Binding("i", "industry", "Industry", id="industry", show=False),
         Binding("slash", "app.glossary", "Glossary", id="glossary", show=False),
         Binding("q", "app.request_quit", "Quit", id="quit-game", show=False),
     ]
@@ -395,6 +396,11 @@ class GameScreen(Screen):
         screen.opened_at = t0  # it records the time once its chart is drawn
         self.app.push_screen(screen)
 
+    def action_industry(self) -> None:
+        from .industry import IndustryScreen
+
+        self.app.push_screen(IndustryScreen(self.session))
+
     def action_autoplay(self) -> None:
         s = self.session
         if s.done:
@@ -445,6 +451,11 @@ class GameScreen(Screen):
             ("Clear this quarter's orders", self.action_clear_draft, "standing orders stay"),
             ("Let the policy play this quarter", self.action_autoplay, "hand over for a quarter"),
             ("Charts: the game's history (h)", self.action_charts, "shares, prices, HHI, cash..."),
+            (
+                "Industry: value chain, verdict, open weights, data (i)",
+                self.action_industry,
+                "who captures the value and why the verdict is what it is",
+            ),
         ]
         for key, (k, label, hint) in PANELS.items():
             out.append((f"Panel: {label} ({k})", partial(self.action_panel, key), hint))

@@ -42,6 +42,13 @@ PANEL_HELP = (
         "Left and right move between charts; n shows each chart's numbers as a table.",
     ),
     (
+        "Industry (i)",
+        "who captures the value created (chip vendor, labs, applications, buyers) this "
+        "quarter and over the game; the verdict with each test of its rule and this "
+        "world's numbers; how far open weights trail the frontier; the data stock and "
+        "how much of it the biggest run reads.",
+    ),
+    (
         "Orders",
         "the bottom line shows this quarter's orders. Lease, prices, research, the "
         "training share and your specialization stay from quarter to quarter until you "
