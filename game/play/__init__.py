@@ -31,6 +31,7 @@ from .saves import SaveError, saves_dir
 from .script import ScriptError
 from .session import DraftError, GameSession
 from .share import CodeError
+from .sweep import SweepCancelled
 
 __all__ = [
     "ORDER_FIELDS",
@@ -48,6 +49,7 @@ __all__ = [
     "ScenarioCard",
     "ScriptError",
     "Series",
+    "SweepCancelled",
     "Term",
     "count",
     "glossary",

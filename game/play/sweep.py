@@ -218,6 +218,10 @@ def sweep_json(res: SweepResult) -> dict:
         "worlds": res.worlds,
         "verdicts": {v: round(float(counts[i]) / res.worlds, 6) for i, v in enumerate(VERDICTS)},
         **{k: _pct(getattr(res, k)) for k in SWEEP_DISTRIBUTIONS},
+        "player_score_shares": {
+            str(int(v)): round(float(c) / res.worlds, 6)
+            for v, c in zip(*np.unique(res.player_score, return_counts=True), strict=True)
+        },
         "player_alive": round(float(res.player_alive.mean()), 6),
         "scenario": res.scenario,
         "policy": res.policy,

@@ -3,6 +3,8 @@
 - start: `frontier play` launched in tmux until the title screen is on the terminal;
 - report: the `e` key to the quarterly report drawn (app.run_test, headless);
 - preview: a key typed in the pricing panel to its preview redrawn;
+- odds: the odds screen's run over 500 worlds x 40 quarters, and the longest gap
+  between frames while it runs;
 - charts: the `h` key to the charts screen drawn, 35 to 39 quarters in, a quarter
   played before each opening (so each one redraws from the new history).
 """
@@ -10,6 +12,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import shutil
 import statistics
@@ -62,6 +65,7 @@ async def _in_app(quarters: int, keys: int) -> dict:
         async with app.run_test(size=(80, 24)) as pilot:
             await app.workers.wait_for_complete()
             await pilot.pause()
+            odds_s, odds_gap = await _odds(app, pilot)
             for _ in range(quarters):
                 await pilot.press("e")
                 await pilot.pause()
@@ -81,7 +85,36 @@ async def _in_app(quarters: int, keys: int) -> dict:
         "ui_report_ms": statistics.median(report) * 1e3,
         "ui_preview_ms": statistics.median(preview) * 1e3,
         "ui_charts_ms": charts * 1e3,
+        "ui_odds_s": odds_s,
+        "ui_odds_gap_ms": odds_gap * 1e3,
     }
+
+
+async def _odds(app, pilot, worlds: int = 500) -> tuple[float, float]:
+    """Seconds for the odds of a new game over `worlds` worlds x 40 quarters, run from
+    the odds screen, and the longest gap between the app's frames meanwhile (a timer
+    ticking every 10 ms: a gap over 100 ms is a UI that stopped answering)."""
+    from game.ui.screens.odds import OddsScreen
+
+    ticks: list[float] = []
+    timer = app.set_interval(0.01, lambda: ticks.append(time.perf_counter()))
+    await pilot.press("w")
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, OddsScreen)
+    screen.worlds = worlds
+    ticks.clear()
+    t0 = time.perf_counter()
+    screen.action_run()
+    while screen.running:
+        await asyncio.sleep(0.005)
+    took = time.perf_counter() - t0
+    timer.stop()
+    assert screen.result is not None and screen.result["worlds"] == worlds
+    gaps = [b - a for a, b in itertools.pairwise(ticks)]
+    await pilot.press("escape")
+    await pilot.pause()
+    return took, max(gaps, default=0.0)
 
 
 async def _charts(app, pilot, repeats: int = 5) -> float:

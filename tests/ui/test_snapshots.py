@@ -84,3 +84,22 @@ def test_charts_as_numbers(snap_compare, tmp_path):
     app = make_app(tmp_path, scenario="steel", seed=2)
     keys = ("e", "enter", "e", "enter", "h", "right", "right", "n")
     assert snap_compare(app, terminal_size=(80, 24), run_before=_keys(*keys))
+
+
+def test_industry_screen(snap_compare, tmp_path):
+    app = make_app(tmp_path, scenario="default", seed=1)
+    keys = ("e", "enter", "e", "enter", "i")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_keys(*keys))
+
+
+def test_odds_screen(snap_compare, tmp_path):
+    app = make_app(tmp_path, scenario="steel", seed=2)
+
+    async def run_before(pilot) -> None:
+        await _keys("e", "enter", "w")(pilot)
+        pilot.app.screen.worlds = 60
+        await pilot.press("enter")
+        await pilot.app.workers.wait_for_complete()
+        await _settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

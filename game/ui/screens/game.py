@@ -48,6 +48,7 @@ class GameScreen(Screen):
         Binding("a", "autoplay", "Let the policy play", id="autoplay", show=False),
         Binding("h", "charts", "Charts", id="charts"),
         Binding("i", "industry", "Industry", id="industry", show=False),
+        Binding("w", "odds", "What are my odds?", id="odds", show=False),
         Binding("slash", "app.glossary", "Glossary", id="glossary", show=False),
         Binding("q", "app.request_quit", "Quit", id="quit-game", show=False),
     ]
@@ -401,6 +402,11 @@ class GameScreen(Screen):
 
         self.app.push_screen(IndustryScreen(self.session))
 
+    def action_odds(self) -> None:
+        from .odds import OddsScreen
+
+        self.app.push_screen(OddsScreen(self.session))
+
     def action_autoplay(self) -> None:
         s = self.session
         if s.done:
@@ -455,6 +461,11 @@ class GameScreen(Screen):
                 "Industry: value chain, verdict, open weights, data (i)",
                 self.action_industry,
                 "who captures the value and why the verdict is what it is",
+            ),
+            (
+                "What are my odds? (w)",
+                self.action_odds,
+                "copies of this game played to the end: verdicts, survival, score",
             ),
         ]
         for key, (k, label, hint) in PANELS.items():

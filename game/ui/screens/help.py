@@ -49,6 +49,12 @@ PANEL_HELP = (
         "how much of it the biggest run reads.",
     ),
     (
+        "What are my odds? (w)",
+        "copies of this game played from now to the end with your standing orders or a "
+        "bot in your seat: how the market ends, how often your lab survives, your score. "
+        "Your game is not touched; escape cancels a run.",
+    ),
+    (
         "Orders",
         "the bottom line shows this quarter's orders. Lease, prices, research, the "
         "training share and your specialization stay from quarter to quarter until you "
