@@ -27,6 +27,7 @@ from .catalog import (
 )
 from .charts import ChartView, Series
 from .industry import IndustryView
+from .modelcard import CardSection, model_card
 from .saves import SaveError, saves_dir
 from .script import ScriptError
 from .session import DraftError, GameSession
@@ -35,6 +36,7 @@ from .sweep import SweepCancelled
 
 __all__ = [
     "ORDER_FIELDS",
+    "CardSection",
     "ChartView",
     "CodeError",
     "ContentError",
@@ -54,6 +56,7 @@ __all__ = [
     "count",
     "glossary",
     "lessons",
+    "model_card",
     "money",
     "open_content",
     "policies",

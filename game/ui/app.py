@@ -60,6 +60,11 @@ class FrontierCommands(Provider):
         out = [
             ("Help: keys and panels", app.action_help, "what every key and panel does"),
             ("Glossary: look up a term", app.action_glossary, "HHI, CR4, Lerner index..."),
+            (
+                "How the world works: the model card",
+                app.action_model_card,
+                "every equation behind the numbers, with its source",
+            ),
             ("Load a saved game", app.action_load, "list the saves and continue one"),
             ("Theme: dark", partial(app.set_theme, "dark"), "dark colours"),
             ("Theme: light", partial(app.set_theme, "light"), "light colours, for a projector"),
@@ -270,6 +275,12 @@ class FrontierApp(App):
             self.notify("still loading the game...", markup=False)
             return
         self.push_screen(GlossaryScreen(term))
+
+    def action_model_card(self, topic: str | None = None) -> None:
+        """How the world works: the model card, by topic."""
+        from .screens.modelcard import ModelCardScreen
+
+        self.push_screen(ModelCardScreen(topic))
 
     def action_load(self) -> None:
         from .screens.saves import SavesScreen

@@ -122,3 +122,27 @@ async def test_a_theme_change_recolours_the_lines(tmp_path):
         await pilot.pause()
         plot = app.screen.query_one(Plot)
         assert plot._datasets[1].line_style == RIVALS_LIGHT[0]
+
+
+async def test_the_debrief_opens_the_charts_and_the_industry(tmp_path):
+    from game.ui.screens.debrief import DebriefScreen
+    from game.ui.screens.industry import IndustryScreen
+
+    app = make_app(tmp_path, scenario="solar", seed=2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        s = app.session
+        while not s.done:
+            s.end_quarter(autosave=False)
+        app.screen.refresh_view()
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, DebriefScreen)
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, ChartsScreen)
+        assert app.screen.views["shares"].quarters[-1] == len(s.game.records)
+        await pilot.press("escape", "i")
+        await pilot.pause()
+        assert isinstance(app.screen, IndustryScreen)
+        assert "Who captures the value" in flat_text(app)

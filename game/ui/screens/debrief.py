@@ -17,6 +17,8 @@ from ..widgets import TooSmall, line, lines
 class DebriefScreen(Screen):
     BINDINGS = [
         Binding("x", "export", "Export files", id="debrief-export"),
+        Binding("h", "charts", "Charts", id="debrief-charts"),
+        Binding("i", "industry", "Industry", id="debrief-industry"),
         Binding("escape", "back", "Back to the game", id="debrief-back"),
         Binding("n", "title", "Title screen", id="debrief-title"),
         Binding("q", "app.request_quit", "Quit", id="debrief-quit"),
@@ -58,6 +60,16 @@ class DebriefScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#debrief-md").focus()
+
+    def action_charts(self) -> None:
+        from .charts import ChartsScreen
+
+        self.app.push_screen(ChartsScreen(self.session))
+
+    def action_industry(self) -> None:
+        from .industry import IndustryScreen
+
+        self.app.push_screen(IndustryScreen(self.session))
 
     @on(Button.Pressed, "#export")
     def _export_pressed(self) -> None:

@@ -49,6 +49,7 @@ class GameScreen(Screen):
         Binding("h", "charts", "Charts", id="charts"),
         Binding("i", "industry", "Industry", id="industry", show=False),
         Binding("w", "odds", "What are my odds?", id="odds", show=False),
+        Binding("m", "app.model_card", "How the world works", id="model-card", show=False),
         Binding("slash", "app.glossary", "Glossary", id="glossary", show=False),
         Binding("q", "app.request_quit", "Quit", id="quit-game", show=False),
     ]

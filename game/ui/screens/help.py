@@ -67,6 +67,7 @@ class HelpScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="help-back"),
         Binding("slash", "app.glossary", "Glossary", id="help-glossary"),
+        Binding("m", "app.model_card", "How the world works", id="help-model"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -92,7 +93,8 @@ class HelpScreen(Screen):
             line(
                 ("Terms", "bold"),
                 ": click an underlined term, or press / for the glossary. The model behind "
-                "every number is in docs/model.md.",
+                "every number, equation by equation with its source, is under m (How the "
+                "world works), and in docs/model.md.",
             ),
         ]
         yield TooSmall()
