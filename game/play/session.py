@@ -714,6 +714,22 @@ class GameSession:
         return self.standing
 
     # ------------------------------------------------------------------ views
+    def tutorial(self):
+        """The guided start's step to show now (game/play/tutorial.py), or None once
+        the player has finished or skipped it. Playing past the last step finishes it."""
+        from . import tutorial
+
+        played = len(self.game.records)
+        if played >= len(tutorial.STEPS) and not tutorial.done(self.folder):
+            tutorial.finish(self.folder)
+        return tutorial.step(self.folder, played)
+
+    def skip_tutorial(self) -> None:
+        """Hide the guided start, now and in every later game (remembered)."""
+        from . import tutorial
+
+        tutorial.finish(self.folder)
+
     def charts(self):
         """Every history chart of the game so far (game/play/charts.py)."""
         from .charts import charts

@@ -151,3 +151,16 @@ async def test_lab_name_from_the_command_line(tmp_path):
         assert isinstance(app.screen, GameScreen)
         assert app.session.game.names[0] == "Ada [Labs]"
         assert "Ada [Labs]" in flat_text(app)
+
+
+async def test_the_guided_start_shows_and_k_skips_it(tmp_path):
+    from uikit import flat_text, make_app, ready
+
+    app = make_app(tmp_path, scenario="default", seed=1)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        assert "Guided start 1/3: the dashboard" in flat_text(app)
+        await pilot.press("k")
+        await pilot.pause()
+        assert "Guided start" not in flat_text(app)
+        assert app.session.tutorial() is None

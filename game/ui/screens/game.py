@@ -50,6 +50,7 @@ class GameScreen(Screen):
         Binding("i", "industry", "Industry", id="industry", show=False),
         Binding("w", "odds", "What are my odds?", id="odds", show=False),
         Binding("m", "app.model_card", "How the world works", id="model-card", show=False),
+        Binding("k", "skip_tutorial", "Skip the guided start", id="skip-tutorial", show=False),
         Binding("slash", "app.glossary", "Glossary", id="glossary", show=False),
         Binding("q", "app.request_quit", "Quit", id="quit-game", show=False),
     ]
@@ -332,7 +333,17 @@ class GameScreen(Screen):
         return lines(rows)
 
     def _news(self, v) -> Content:
-        rows = [line(("Tip: ", "bold"), h) for h in v.hints]
+        rows = []
+        t = self.session.tutorial()
+        if t is not None:
+            rows.append(
+                line(
+                    (f"Guided start {t.number}/{t.of}: {t.title}. ", "bold"),
+                    t.text,
+                    ("  (k skips the guided start)", "italic"),
+                )
+            )
+        rows += [line(("Tip: ", "bold"), h) for h in v.hints]
         if not v.news and not rows:
             return lines([line("A quiet quarter: no market events.")])
         for n in v.news:
@@ -397,6 +408,10 @@ class GameScreen(Screen):
         screen = self.app.get_screen(self.charts_name)
         screen.opened_at = t0  # it records the time once its chart is drawn
         self.app.push_screen(screen)
+
+    def action_skip_tutorial(self) -> None:
+        self.session.skip_tutorial()
+        self.refresh_view()
 
     def action_industry(self) -> None:
         from .industry import IndustryScreen
