@@ -42,6 +42,7 @@ class ChartView:
     fmt: str = "{:,.2f}"  # how the table prints a value
     log_y: bool = False  # prices fall by orders of magnitude: plotted as log10
     x_label: str = "quarter"
+    term: str | None = None  # the glossary entry that explains what the chart shows
 
     def rows(self, last: int | None = None) -> list[tuple[str, list[str]]]:
         """The chart as a table: (date, values by series), the last `last` quarters."""
@@ -109,6 +110,7 @@ def charts(game: Game) -> tuple[ChartView, ...]:
                 Series("open-weight hosts", _t(100 * open_share), "open"),
             ],
             fmt="{:.1f}",
+            term="oligopoly",
         )
     )
 
@@ -135,6 +137,7 @@ def charts(game: Game) -> tuple[ChartView, ...]:
             ],
             fmt="{:,.3f}",
             log_y=True,
+            term="constant-capability-price",
         )
     )
 
@@ -152,6 +155,7 @@ def charts(game: Game) -> tuple[ChartView, ...]:
                 Series("highly concentrated", _t(np.full(T, HHI_CONCENTRATED / 100)), "line"),
             ],
             fmt="{:,.1f}",
+            term="hhi",
         )
     )
 
@@ -194,6 +198,7 @@ def charts(game: Game) -> tuple[ChartView, ...]:
                 Series("labs and open-weight hosts", _t(h["lerner"][:, 0]), "market"),
                 Series("commodity line", _t(np.full(T, LERNER_COMMODITY)), "line"),
             ],
+            term="lerner-index",
         )
     )
 
@@ -215,6 +220,7 @@ def charts(game: Game) -> tuple[ChartView, ...]:
             f"value this quarter ({_unit('value_chain')})",
             [Series(labels.get(n, n), _t(vc[:, j]), "market") for j, n in enumerate(VC_NAMES)],
             fmt="{:,.2f}",
+            term="value-chain",
         )
     )
 
@@ -244,6 +250,7 @@ def charts(game: Game) -> tuple[ChartView, ...]:
                 Series(f"{me}", _t(np.where(alive[:, PLAYER], cap[:, PLAYER], np.nan)), "you"),
                 Series("open-weight offer", _t(h["open_capability"][:, 0]), "open"),
             ],
+            term="scaling-law",
         )
     )
     return tuple(out)

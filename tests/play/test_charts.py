@@ -90,3 +90,12 @@ def test_the_table_has_a_row_per_quarter(game):
     rows = c.rows()
     assert len(rows) == 10 and rows[0][0] == "1 2025 Q1"
     assert len(c.rows(last=3)) == 3 and c.rows(last=3)[-1][0] == "10 2027 Q2"
+
+
+def test_each_chart_links_a_real_glossary_entry(game):
+    from game.play import glossary, open_content
+
+    terms = glossary(open_content(None))
+    linked = [c for c in charts(game) if c.term]
+    assert len(linked) >= 6
+    assert all(c.term in terms for c in linked)

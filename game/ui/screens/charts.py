@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ..widgets import TooSmall
+from ..widgets import TooSmall, term
 
 #: Chart names on the tab line, short enough for all seven in 80 columns.
 TABS = {
@@ -122,7 +122,8 @@ class ChartsScreen(Screen):
         v = self.views[self.active]
         at = list(self.views).index(self.active) + 1
         return Content.assemble(
-            (v.title, "bold"), f"  ({at} of {len(self.views)}; left and right for the others)"
+            term(v.title, v.term),  # a click opens the glossary entry behind the chart
+            f"  ({at} of {len(self.views)}; left and right for the others)",
         )
 
     def action_show(self, cid: str) -> None:
