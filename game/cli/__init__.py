@@ -186,7 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=helps["run"],
         description=(
             "Play a playthrough script (README: 'Playthrough scripts') in one world and "
-            "write summary.json, quarters.csv and debrief.md to DIR. Identical inputs give "
+            "write summary.json, quarters.csv, charts.csv and debrief.md to DIR. Identical inputs give "
             "byte-identical files; progress goes to stderr on a terminal."
         ),
         epilog=f"example:\n  {PROG} run examples/undercut.toml --out runs/undercut",

@@ -93,6 +93,18 @@ _ALL: tuple[Measure, ...] = (
     ),
     _read("best_capability", "capability", "your best capability in any quarter"),
     Measure("quarters", "quarters", "quarters played", "{}"),
+    # The app's charts as numbers (charts.csv).
+    Measure(
+        "chart",
+        "id",
+        "which chart: shares, prices, concentration, cash, lerner, value_chain, capability",
+    ),
+    Measure("series", "name", "a line of the chart (a lab, a market figure, a threshold)"),
+    Measure(
+        "role", "kind", "you, rival, open, market, law (the scaling law) or line (a threshold)"
+    ),
+    Measure("value", "the chart's unit", "the series' value that quarter (empty: none)"),
+    Measure("unit", "text", "the chart's axis label with its unit"),
 )
 MEASURE: dict[str, Measure] = {m.name: m for m in _ALL}
 
@@ -155,6 +167,7 @@ COMPARE_MEASURES: tuple[str, ...] = (
 #: Where each output file's columns come from (`frontier metrics`).
 FILES: dict[str, tuple[str, ...]] = {
     "quarters.csv": QUARTER_COLUMNS,
+    "charts.csv": ("chart", "series", "role", "quarter", "date", "value", "unit"),
     "worlds.csv": ("world", "seed", *SWEEP_MEASURES),
     "compare": COMPARE_MEASURES,
 }

@@ -1,4 +1,4 @@
-"""What `frontier run` writes: summary.json, quarters.csv and debrief.md.
+"""What `frontier run` writes: summary.json, quarters.csv, charts.csv and debrief.md.
 
 Every output is a pure function of the game, so identical inputs give byte-identical
 files (no clocks, no absolute paths). `write_folder` stages the files in a temporary
@@ -454,12 +454,29 @@ def write_folder(out: str | Path, files: dict[str, str]) -> Path:
     return out
 
 
+def charts_csv(game: Game) -> str:
+    """The app's charts as numbers: one row per chart, series and quarter (long form,
+    for a spreadsheet's pivot table); an empty value where a series has none."""
+    from .charts import charts
+    from .measures import FILES
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(FILES["charts.csv"])
+    for c in charts(game):
+        for s in c.series:
+            for q, d, v in zip(c.quarters, c.dates, s.values, strict=True):
+                w.writerow([c.id, s.name, s.role, q, d, "" if v is None else f"{v:.6g}", c.y_label])
+    return buf.getvalue()
+
+
 def run_files(game: Game, script: str | None = None) -> dict[str, str]:
-    """The three outputs of `frontier run`, as text."""
+    """The outputs of `frontier run` (and the debrief's export), as text."""
     s = summary(game, script)
     return {
         "summary.json": json.dumps(s, indent=2) + "\n",
         "quarters.csv": quarters_csv(game),
+        "charts.csv": charts_csv(game),
         "debrief.md": debrief_md(game, script, s),
     }
 
@@ -469,6 +486,7 @@ __all__ = [
     "SEGMENT_NAMES",
     "OutputError",
     "QuarterRecord",
+    "charts_csv",
     "date_label",
     "debrief_md",
     "hhi_chart",

@@ -807,7 +807,7 @@ class GameSession:
         return debrief_md(self.game)
 
     def run_files(self) -> dict[str, str]:
-        """summary.json, quarters.csv and debrief.md, as `frontier run` writes them."""
+        """summary.json, quarters.csv, charts.csv and debrief.md, as `frontier run` writes them."""
         return run_files(self.game)
 
     def export(self, out: str | Path) -> Path:

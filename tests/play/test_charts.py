@@ -99,3 +99,21 @@ def test_each_chart_links_a_real_glossary_entry(game):
     linked = [c for c in charts(game) if c.term]
     assert len(linked) >= 6
     assert all(c.term in terms for c in linked)
+
+
+def test_charts_csv_holds_every_value_of_every_chart(game):
+    import csv
+    import io
+
+    from game.play.measures import FILES
+    from game.play.outputs import charts_csv
+
+    rows = list(csv.reader(io.StringIO(charts_csv(game))))
+    assert tuple(rows[0]) == FILES["charts.csv"]
+    cs = charts(game)
+    assert len(rows) - 1 == sum(len(c.series) * len(c.quarters) for c in cs)
+    hhi = [r for r in rows[1:] if r[0] == "concentration" and r[1] == "HHI / 100"]
+    assert [float(r[5]) for r in hhi] == pytest.approx(
+        [v for v in _series(cs[2], "HHI / 100").values], rel=1e-5
+    )
+    assert hhi[0][3:5] == ["1", "2025 Q1"]

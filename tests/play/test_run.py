@@ -53,7 +53,7 @@ def ran(tmp_path_factory):
 
 def test_outputs_exist_and_progress_stays_off_a_pipe(ran):
     d, done = ran
-    assert sorted(tree(d / "out")) == ["debrief.md", "quarters.csv", "summary.json"]
+    assert sorted(tree(d / "out")) == ["charts.csv", "debrief.md", "quarters.csv", "summary.json"]
     assert done.stderr == ""  # not a terminal: no progress bar
     assert "wrote" in done.stdout and "scored" in done.stdout
     # No temporary folders are left beside the output.
@@ -160,6 +160,7 @@ def test_default_output_folder(tmp_path, capsys, monkeypatch):
     code, out, _ = cli(capsys, "run", "myrun.toml")
     assert code == 0 and "runs/myrun" in out
     assert sorted(tree(tmp_path / "runs" / "myrun")) == [
+        "charts.csv",
         "debrief.md",
         "quarters.csv",
         "summary.json",

@@ -88,7 +88,7 @@ class DebriefScreen(Screen):
         except Exception as e:  # an output folder that cannot be written
             status.update(line(("Export failed: ", "bold red"), str(e)))
             return
-        status.update(line(f"wrote summary.json, quarters.csv, debrief.md to {path}"))
+        status.update(line(f"wrote summary.json, quarters.csv, charts.csv, debrief.md to {path}"))
 
     def action_back(self) -> None:
         self.app.pop_screen()
