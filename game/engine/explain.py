@@ -88,9 +88,9 @@ def explain(tb: Tables, old: State, new: State, m: dict, labs=None) -> list[Even
                     w,
                     "displaced",
                     f"{_poss(names[i])} own model (capability {old.cap[w, i, 0]:.2f}) is behind the "
-                    f"open-weight model ({m['open_capability'][w]:.2f}): it now serves the open "
-                    "model, like any host, so its lead is gone and price competition decides "
-                    "its share",
+                    f"free open-weight model ({m['open_capability'][w]:.2f}), so it serves that "
+                    "model instead, like any host: it has no quality edge, and buyers weigh its "
+                    f"price against the hosts' (${m['open_price'][w]:.2f}/M)",
                     lab=int(i),
                     causes=("the open-weight frontier caught up", "no newer model of its own"),
                 )

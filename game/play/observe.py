@@ -246,7 +246,15 @@ def _hints(g, lab: v.LabView, market: v.MarketView, rivals) -> list[str]:
             "GPUs if you need more (c), then press e to play the quarter and read its report."
         )
     own = max((m.capability for m in lab.models if m.tier == "frontier"), default=0.0)
-    if lab.alive and own < market.open_capability - 1e-9 and lab.training is None:
+    front = next((m for m in lab.models if m.tier == "frontier"), None)
+    if lab.alive and front is not None and front.open_weights and market.open_price:
+        out.append(
+            f"Your lab serves the free open-weight model ({front.capability:.2f}), like any "
+            f"host, so buyers see no quality edge: they compare your ${front.price:.2f}/M with "
+            f"the hosts' ${market.open_price:.2f}/M. Price near the hosts' (p) to keep buyers, "
+            "or train a better model of your own (t) to get ahead."
+        )
+    elif lab.alive and own < market.open_capability - 1e-9 and lab.training is None:
         out.append(
             f"Your best model ({own:.2f}) is weaker than the free open-weight model "
             f"({market.open_capability:.2f}), so buyers treat you as one more host of it: "
@@ -375,7 +383,11 @@ def build_report(s, before: v.QuarterView, notices, saved, error) -> v.QuarterRe
         head = (
             f"{date}: {a.name} {verb} {money(abs(a.profit))} on {money(a.revenue)} of revenue; "
             f"cash {money(a.cash)}"
-            + (f", about {a.runway:.0f} quarters of runway" if a.runway is not None else "")
+            + (
+                f", about {a.runway:.0f} quarters of runway"
+                if a.runway is not None and a.runway < 40  # a longer runway is no news
+                else ""
+            )
             + "."
         )
     m, mb = after.market, before.market
@@ -430,6 +442,7 @@ def build_report(s, before: v.QuarterView, notices, saved, error) -> v.QuarterRe
         if a.alive
         else (),
         actions=tuple(lines),
+        next_steps=after.hints,
         news=after.news,
         notices=tuple(notices),
         done=g.done,

@@ -290,6 +290,7 @@ class QuarterReport:
     costs: tuple[CostLine, ...]  # where the quarter's money went, $B
     cash_bridge: tuple[CostLine, ...]  # from operating profit to the change in cash
     actions: tuple[str, ...]  # what the lab did
+    next_steps: tuple[str, ...]  # what the lab's situation calls for now (the dashboard's tips)
     news: tuple[NewsItem, ...]
     notices: tuple[str, ...]
     done: bool

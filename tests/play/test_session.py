@@ -110,7 +110,7 @@ def test_a_lab_overtaken_by_open_weights_is_told_why(session):
     # In the default world the player's starting model is already below the open one.
     report = session.end_quarter(autosave=False)
     shown = [n.text for n in report.news if n.mine]
-    assert any("is behind the open-weight model" in t for t in shown), shown
+    assert any("is behind the free open-weight model" in t for t in shown), shown
     assert session.view().lab.models[0].open_weights
 
 

@@ -22,3 +22,34 @@ def test_the_report_puts_why_the_numbers_moved_before_the_accounts(tmp_path):
     assert 0 <= moved < costs
     verdict = next(n for n in report.numbers if n.label == "market verdict")
     assert verdict.change == session.view().market.verdict_meaning  # it says what it means
+
+
+def test_the_report_says_what_to_do_next_before_the_accounts(tmp_path):
+    # Default seed 1: the player's model falls behind the free open-weight model at once
+    # while its price stays far above everyone's. The report says so, and what to do.
+    session = GameSession.new(
+        load_content(ROOT / "content"), scenario="default", seed=1, folder=tmp_path
+    )
+    report = session.end_quarter(autosave=False)
+    text = " ".join(str(_text(report)).split())
+    nxt, costs = text.find("What you could do next"), text.find("Costs this quarter")
+    assert 0 <= nxt < costs
+    assert report.next_steps == session.view().hints  # the dashboard's tips, one definition
+    open_price = session.view().market.open_price
+    assert "Your lab serves the free open-weight model" in text
+    assert f"compare your $8.00/M with the hosts' ${open_price:.2f}/M" in text
+    assert "(p)" in text and "(t)" in text
+    # why it moved: no "lead is gone" for a lab that never led; the hosts' price instead
+    assert "lead is gone" not in text
+    assert f"weigh its price against the hosts' (${open_price:.2f}/M)" in text
+
+
+def test_a_runway_longer_than_ten_years_is_not_quoted(tmp_path):
+    session = GameSession.new(
+        load_content(ROOT / "content"), scenario="default", seed=1, folder=tmp_path
+    )
+    session.set("prices.frontier", 5.0)
+    report = session.end_quarter(autosave=False)
+    runway = session.view().lab.runway
+    assert runway is not None and runway > 40  # a tiny burn: thousands of quarters
+    assert "quarters of runway" not in report.headline

@@ -187,7 +187,13 @@ class GameScreen(Screen):
                 line("first quarter (press e)"),
             ]
         else:
-            runway = "cash not falling" if a.runway is None else f"runway {a.runway:.0f}q"
+            runway = (
+                "cash not falling"
+                if a.runway is None
+                else f"runway {a.runway:.0f}q"
+                if a.runway < 40
+                else "runway 40q+"
+            )
             rows += [
                 line(
                     "Revenue ",
@@ -216,7 +222,7 @@ class GameScreen(Screen):
             line(
                 ("model    ", "bold"),
                 term("cap", "capability-index"),
-                (" price/M serve/M ", "bold"),
+                (" price/M  cost/M ", "bold"),
                 term("margin", "lerner-index"),
             )
         )
@@ -227,8 +233,14 @@ class GameScreen(Screen):
                     f"{pct(m.margin):>4}"
                 )
             )
-        levels = " / ".join(m.level + (" (open)" if m.open_weights else "") for m in a.models)
-        rows.append(line(fit(f"Level: {levels}", 36)))
+        best = next((m for m in a.models if m.tier == "frontier"), None)
+        if best is not None:  # the ladder's name for the best model (the glossary has them all)
+            rows.append(
+                line(
+                    term("Level", "capability-index"),
+                    fit(f": {best.level}" + (" (open)" if best.open_weights else ""), 34),
+                )
+            )
         if a.training:
             t = a.training
             wait = f", ships in {t.shipping_in}q" if t.shipping_in else ""
@@ -343,11 +355,12 @@ class GameScreen(Screen):
                     ("  (k skips the guided start)", "italic"),
                 )
             )
-        rows += [line(("Tip: ", "bold"), h) for h in v.hints]
-        if not v.news and not rows:
-            return lines([line("A quiet quarter: no market events.")])
+        # What happened first, then what it calls for (the report said both, in order).
         for n in v.news:
             rows.append(line(("* " if n.mine else "- ", "bold"), n.text))
+        rows += [line(("Tip: ", "bold"), h) for h in v.hints]
+        if not rows:
+            return lines([line("A quiet quarter: no market events.")])
         return lines(rows)
 
     # ------------------------------------------------------------------ actions

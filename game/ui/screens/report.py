@@ -31,7 +31,11 @@ class ReportScreen(Screen[None]):
             yield Static("", id="report-title", classes="panel-title", markup=False)
             with VerticalScroll(id="report-scroll"):
                 yield Static("", id="report-text", markup=False)
-            yield Static("Enter: back to your lab", classes="report-hint", markup=False)
+            yield Static(
+                "Enter: back to your lab · up and down scroll the report",
+                classes="report-hint",
+                markup=False,
+            )
 
     def on_mount(self) -> None:
         if self.report is not None:
@@ -73,6 +77,9 @@ def _text(r) -> Content:
     if r.actions:
         rows += ["", line(("What your lab did", "bold"))]
         rows += [line(f"- {a}") for a in r.actions]
+    if r.next_steps and not r.done:
+        rows += ["", line(("What you could do next", "bold"))]
+        rows += [line(f"- {h}") for h in r.next_steps]
     if r.notices:
         rows += ["", line(("Notices", "bold"))]
         rows += [line(f"- {a}") for a in r.notices]
