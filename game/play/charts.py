@@ -16,7 +16,8 @@ from game.engine.metrics import HHI_CONCENTRATED, HHI_MONOPOLY, LERNER_COMMODITY
 from game.engine.scaling import LEVELS
 from game.engine.state import FLOW_NAMES
 
-from .runner import Game
+from .observe import burn as spent
+from .runner import Game, revenue_shares
 from .script import PLAYER
 
 #: Runway shown on the chart is capped here: "more than ten years" reads as ten.
@@ -92,7 +93,7 @@ def charts(game: Game) -> tuple[ChartView, ...]:
     # --- shares of model revenue
     rev = h["revenue"][:, 0]
     total = rev.sum(-1) + h["fringe_revenue"][:, 0]
-    share = np.where(total[:, None] > 0, rev / np.maximum(total, 1e-12)[:, None], 0.0)
+    share = revenue_shares(rev, h["fringe_revenue"][:, 0])
     open_share = np.where(total > 0, h["fringe_revenue"][:, 0] / np.maximum(total, 1e-12), 0.0)
     out.append(
         chart(
@@ -160,12 +161,12 @@ def charts(game: Game) -> tuple[ChartView, ...]:
     )
 
     # --- cash and runway
-    burn = np.zeros(T)
-    fl = {n: j for j, n in enumerate(FLOW_NAMES)}
-    for t, rep in enumerate(game.world.reports[-T:]):
-        f = rep.flows[0, PLAYER]
-        net = f.sum() - f[fl["funding"]] - f[fl["borrow"]] - f[fl["repay"]]
-        burn[t] = max(-net, 0.0)
+    burn = np.array(
+        [
+            spent(dict(zip(FLOW_NAMES, rep.flows[0, PLAYER], strict=True)))
+            for rep in game.world.reports[-T:]
+        ]
+    )
     cash = h["cash"][:, 0, PLAYER]
     runway = np.where(
         burn > 1e-9, np.minimum(cash / np.maximum(burn, 1e-12), RUNWAY_CAP), RUNWAY_CAP

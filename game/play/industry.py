@@ -18,7 +18,6 @@ from game.engine.metrics import (
     VERDICT_INPUTS,
     VERDICTS,
     trailing,
-    verdict,
 )
 
 from .outputs import VERDICT_MEANING, date_label
@@ -93,8 +92,7 @@ def industry(game: Game) -> IndustryView | None:
     trail = trailing(st.struct_hist)[0]
     x = dict(zip(VERDICT_INPUTS, (float(v) for v in trail), strict=True))
     window = int(np.isfinite(st.struct_hist[0, :, 0]).sum())
-    code = int(verdict(*(np.array([x[k]]) for k in VERDICT_INPUTS))[0])
-    name = VERDICTS[code]
+    name = VERDICTS[int(m["verdict"][0])]  # the engine's, read off these same averages
     commod_price = x["lerner"] < LERNER_COMMODITY
     commod_open = x["open_token_share"] > OPEN_SHARE_COMMODITY
     reasons = [

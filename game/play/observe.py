@@ -16,6 +16,7 @@ from game.text import money, signed_money
 
 from . import views as v
 from .outputs import VERDICT_MEANING
+from .runner import revenue_shares
 from .script import PLAYER
 
 #: Operating costs line by line: the engine's cash flows that are operating costs
@@ -70,11 +71,8 @@ def build_view(s) -> v.QuarterView:
     costs = rq.costs if rq else 0.0
     profit = rq.op_profit if rq else 0.0
     cash = float(st.cash[0, me])
-    burn = 0.0
-    if flows:
-        net = sum(flows.values()) - flows["funding"] - flows["borrow"] - flows["repay"]
-        burn = -net if net < 0 else 0.0
-    runway = cash / burn if burn > 1e-9 else None
+    spent = burn(flows) if flows else 0.0
+    runway = cash / spent if spent > 1e-9 else None
     models = []
     rebased = bool(last.metrics["rebased"][0, me]) if last else False
     for k, tier in enumerate(TIERS):
@@ -186,9 +184,7 @@ def build_view(s) -> v.QuarterView:
     news = tuple(_news(g, recs[-1])) if recs else ()
     h = w.history()
     if h:
-        rev = h["revenue"][:, 0]
-        tot = rev.sum(-1) + h["fringe_revenue"][:, 0]
-        share = np.where(tot > 0, rev[:, me] / np.maximum(tot, 1e-12), 0.0)
+        share = revenue_shares(h["revenue"][:, 0], h["fringe_revenue"][:, 0])[:, me]
         hist = v.HistoryView(
             tuple(float(x) for x in h["cash"][:, 0, me]),
             tuple(float(x) for x in share),
@@ -278,6 +274,13 @@ def _hints(g, lab: v.LabView, market: v.MarketView, rivals) -> list[str]:
     if g.quarter and lab.served < 0.95:
         out.append(f"Your GPUs served only {lab.served:.0%} of demand last quarter: rent more (c).")
     return out
+
+
+def burn(flows: dict) -> float:
+    """The cash a quarter's flows used up, financing (rounds, loans) left out; 0 when
+    the lab's own business added cash. $B. Runway is cash over this."""
+    net = sum(flows.values()) - flows["funding"] - flows["borrow"] - flows["repay"]
+    return -net if net < 0 else 0.0
 
 
 def cash_bridge(m: dict, flows: dict, lab: int) -> tuple[v.CostLine, ...]:

@@ -286,6 +286,13 @@ def goal_met(g, value):
     return value >= g.value if g.op == ">=" else value <= g.value
 
 
+def revenue_shares(revenue, fringe):
+    """Each lab's share of model revenue, open-weight hosts counted in the total
+    (..., L), 0 where nobody sold anything."""
+    total = revenue.sum(-1) + fringe
+    return np.where(total[..., None] > 0, revenue / np.maximum(total, 1e-12)[..., None], 0.0)
+
+
 class GoalTally:
     """What the scenario's goals read, for the seat's lab in every world of a batch.
 
@@ -329,12 +336,11 @@ class GoalTally:
         """Each goal's value in every world (W,), in the goals' order."""
         m = self.last
         rev = m["revenue"]
-        total = rev.sum(-1) + m["fringe_revenue"]
         W, L = rev.shape
         vals = {
             "alive": m["alive"][:, PLAYER].astype(np.float64),
             "cash": m["cash"][:, PLAYER],
-            "revenue_share": np.where(total > 0, rev[:, PLAYER] / np.maximum(total, 1e-12), 0.0),
+            "revenue_share": revenue_shares(rev, m["fringe_revenue"])[:, PLAYER],
             "cumulative_profit": self.op[:, PLAYER],
             "economic_profit": self.econ[:, PLAYER],
             "stake": m["stake"][:, PLAYER],

@@ -27,7 +27,7 @@ from game.engine.scenario import Scenario
 from .bots import get_bot
 from .bots.simple import standing_bot
 from .measures import SWEEP_DISTRIBUTIONS, SWEEP_MEASURES
-from .runner import Game, GoalTally
+from .runner import Game, GoalTally, revenue_shares
 from .script import MAX_SEED, PLAYER
 
 #: Worlds per engine call: big enough to amortise numpy's per-call cost, small
@@ -181,16 +181,12 @@ def run_sweep(
                 progress(n)
         m = report.metrics
         profit = tally.op[:, PLAYER].copy()
-        rev = m["revenue"]
-        total = rev.sum(-1) + m["fringe_revenue"]
         parts["verdict"].append(m["verdict"].copy())
         parts["hhi"].append(m["hhi"].copy())
         parts["lerner"].append(m["lerner"].copy())
         parts["player_profit"].append(profit)
         parts["player_alive"].append(m["alive"][:, PLAYER].copy())
-        parts["player_share"].append(
-            np.where(total > 0, rev[:, PLAYER] / np.maximum(total, 1e-12), 0.0)
-        )
+        parts["player_share"].append(revenue_shares(m["revenue"], m["fringe_revenue"])[:, PLAYER])
         parts["labs_alive"].append(m["labs_alive"].astype(np.int64))
         parts["player_stake"].append(m["stake"][:, PLAYER].copy())
         parts["player_score"].append(tally.scores(tuple(goals)))

@@ -212,7 +212,7 @@ class Chart(Vertical):
         """The legend, wrapped by whole entries ("━━ name") to `width` cells."""
         out: list = []
         used = 0
-        for s, color in zip(self.view.series, self._colors_or_plain(), strict=True):
+        for s, color in zip(self.view.series, self._colors(), strict=True):
             marker = "━━" if s.role != "line" else "──"
             size = len(marker) + 1 + len(s.name)
             if used and used + 3 + size > width:
@@ -221,19 +221,13 @@ class Chart(Vertical):
             elif used:
                 out.append("   ")
                 used += 3
-            out.append((marker, f"bold {color}" if color else "bold"))
+            out.append((marker, f"bold {color}"))
             out.append(" " + s.name)
             used += size
         return Content.assemble(*out)
 
     def on_resize(self) -> None:
         self.query_one(".chart-legend", Static).update(self._legend(max(self.size.width, 20)))
-
-    def _colors_or_plain(self) -> list[str]:
-        try:
-            return self._colors()
-        except Exception:  # not mounted yet (no app): plain markers
-            return [""] * len(self.view.series)
 
     def _table_text(self) -> Content:
         v = self.view

@@ -4,7 +4,7 @@ a table of the same numbers."""
 from __future__ import annotations
 
 import pytest
-from uikit import flat_text, make_app, ready
+from uikit import after_quarters, flat_text, make_app, play_quarters, ready
 
 from game.ui.chart import RIVALS_DARK, RIVALS_LIGHT, Chart, Plot
 from game.ui.screens.charts import TABS, ChartsScreen
@@ -13,26 +13,11 @@ from game.ui.screens.game import GameScreen
 SIZES = [(80, 24), (160, 50)]
 
 
-async def _play(pilot, app, quarters: int) -> None:
-    for _ in range(quarters):
-        app.session.end_quarter(autosave=False)
-    app.screen.refresh_view()
-    await pilot.pause()
-
-
-async def _charts_after(pilot, app, quarters: int) -> None:
-    """The game ready, `quarters` played, then the h key."""
-    await ready(pilot)
-    await _play(pilot, app, quarters)
-    await pilot.press("h")
-    await pilot.pause()
-
-
 @pytest.mark.parametrize("size", SIZES)
 async def test_every_chart_opens_at_both_sizes(tmp_path, size):
     app = make_app(tmp_path, scenario="default", seed=3)
     async with app.run_test(size=size) as pilot:
-        await _charts_after(pilot, app, 3)
+        await after_quarters(pilot, 3, "h")
         assert isinstance(app.screen, ChartsScreen)
         views = {c.id: c for c in app.session.charts()}
         for tab in TABS:
@@ -53,7 +38,7 @@ async def test_every_chart_opens_at_both_sizes(tmp_path, size):
 async def test_arrows_move_between_charts_and_n_shows_the_numbers(tmp_path):
     app = make_app(tmp_path, scenario="steel", seed=4)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _charts_after(pilot, app, 4)
+        await after_quarters(pilot, 4, "h")
         assert app.screen.active == "shares"
         await pilot.press("right", "right")
         await pilot.pause()
@@ -89,14 +74,14 @@ async def test_before_the_first_quarter_it_says_why_it_is_empty(tmp_path):
 async def test_a_lab_name_with_brackets_shows_as_written(tmp_path):
     app = make_app(tmp_path, scenario="default", seed=1, lab="Lab [/] [b]x")
     async with app.run_test(size=(160, 50)) as pilot:
-        await _charts_after(pilot, app, 2)
+        await after_quarters(pilot, 2, "h")
         assert "Lab [/] [b]x" in flat_text(app)
 
 
 async def test_the_screen_keeps_your_chart_and_shows_new_quarters(tmp_path):
     app = make_app(tmp_path, scenario="default", seed=5)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _charts_after(pilot, app, 2)
+        await after_quarters(pilot, 2, "h")
         await pilot.press("right", "right", "right")  # to the cash chart
         await pilot.pause()
         await pilot.press("n")
@@ -104,7 +89,7 @@ async def test_the_screen_keeps_your_chart_and_shows_new_quarters(tmp_path):
         assert "2 2025 Q2" in flat_text(app) and "3 2025 Q3" not in flat_text(app)
         await pilot.press("escape")
         await pilot.pause()
-        await _play(pilot, app, 1)
+        await play_quarters(pilot, 1)
         await pilot.press("h")
         await pilot.pause()
         assert app.screen.active == "cash" and app.screen.table
@@ -114,7 +99,7 @@ async def test_the_screen_keeps_your_chart_and_shows_new_quarters(tmp_path):
 async def test_a_theme_change_recolours_the_lines(tmp_path):
     app = make_app(tmp_path, scenario="default", seed=5)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _charts_after(pilot, app, 2)
+        await after_quarters(pilot, 2, "h")
         plot = app.screen.query_one(Plot)
         assert plot._datasets[1].line_style == RIVALS_DARK[0]  # the first rival's line
         app.set_theme("light")
@@ -132,9 +117,7 @@ async def test_the_debrief_opens_the_charts_and_the_industry(tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         s = app.session
-        while not s.done:
-            s.end_quarter(autosave=False)
-        app.screen.refresh_view()
+        await play_quarters(pilot)
         await pilot.press("e")
         await pilot.pause()
         assert isinstance(app.screen, DebriefScreen)

@@ -5,27 +5,18 @@ from __future__ import annotations
 
 import pytest
 from textual.widgets import Select
-from uikit import flat_text, make_app, ready
+from uikit import after_quarters, flat_text, make_app
 
 from game.play.runner import state_digest
 from game.ui.screens.game import GameScreen
 from game.ui.screens.odds import OddsScreen
 
 
-async def _odds_after(pilot, app, quarters: int) -> None:
-    await ready(pilot)
-    for _ in range(quarters):
-        app.session.end_quarter(autosave=False)
-    app.screen.refresh_view()
-    await pilot.press("w")
-    await pilot.pause()
-
-
 @pytest.mark.parametrize("size", [(80, 24), (160, 50)])
 async def test_the_odds_are_the_sessions_and_the_game_is_untouched(tmp_path, size):
     app = make_app(tmp_path, scenario="default", seed=2)
     async with app.run_test(size=size) as pilot:
-        await _odds_after(pilot, app, 4)
+        await after_quarters(pilot, 4, "w")
         screen = app.screen
         assert isinstance(screen, OddsScreen)
         screen.worlds = 40  # a quick run for the test
@@ -48,7 +39,7 @@ async def test_the_odds_are_the_sessions_and_the_game_is_untouched(tmp_path, siz
 async def test_escape_cancels_a_run(tmp_path):
     app = make_app(tmp_path, scenario="default", seed=2)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _odds_after(pilot, app, 1)
+        await after_quarters(pilot, 1, "w")
         screen = app.screen
         screen.stop.set()  # as if escape came at once: the worker stops at its first check
         screen.running = True
@@ -65,7 +56,7 @@ async def test_escape_cancels_a_run(tmp_path):
 async def test_escape_during_a_long_run_stops_it(tmp_path):
     app = make_app(tmp_path, scenario="default", seed=2)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _odds_after(pilot, app, 1)
+        await after_quarters(pilot, 1, "w")
         screen = app.screen
         screen.worlds = 20_000  # long enough that escape comes while it runs
         await pilot.press("enter")

@@ -47,3 +47,24 @@ def screen_text(app) -> str:
 def flat_text(app) -> str:
     """The screen's words with line breaks and runs of spaces folded to one space."""
     return " ".join(screen_text(app).split())
+
+
+async def play_quarters(pilot, quarters: int | None = None) -> None:
+    """Play `quarters` quarters (None: to the end) through the session, without the
+    reports, and redraw the dashboard."""
+    app = pilot.app
+    s = app.session
+    n = 0
+    while not s.done and (quarters is None or n < quarters):
+        s.end_quarter(autosave=False)
+        n += 1
+    app.screen.refresh_view()
+    await pilot.pause()
+
+
+async def after_quarters(pilot, quarters: int, key: str) -> None:
+    """The game ready, `quarters` played, then `key` pressed (a screen opened)."""
+    await ready(pilot)
+    await play_quarters(pilot, quarters)
+    await pilot.press(key)
+    await pilot.pause()
