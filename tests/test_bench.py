@@ -14,6 +14,7 @@ KEYS = {
     "sweep_10k_wall_s",
     "ui_report_ms",
     "ui_preview_ms",
+    "debrief_whatif_s",
 }
 
 

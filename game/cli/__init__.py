@@ -322,6 +322,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--lab", metavar="NAME", help="your lab's name in a new game (1-40 characters)"
     )
     play.add_argument(
+        "--lesson",
+        metavar="ID",
+        help="play a classroom lesson: predictions first, then its world with its "
+        "checkpoints (see 'frontier lessons')",
+    )
+    play.add_argument(
+        "--student", metavar="NAME", help="with --lesson: your name for the class table"
+    )
+    play.add_argument(
+        "--group",
+        metavar="ID",
+        help="with --lesson: the world your teacher gave you, where the class is split",
+    )
+    play.add_argument(
         "--plain",
         action="store_true",
         help="play at a line prompt even in a terminal (pipes always get it)",
@@ -628,22 +642,45 @@ def lesson_markdown(c, lid: str, instructor: bool = False) -> str:
         + (f" ({scen.title})" if scen else "")
         + (f", seed {m.seed}.*" if same else ", a seed of your own.*")
     )
+    worlds = " or ".join(f"`{s}`" for s in m.scenarios)
     out += [
         "",
-        f"Play it with the same world as everyone else: scenario `{m.scenario}`, seed {m.seed}."
+        f"Play it in the app: `{PROG} play --lesson {lid}` (or Lessons on the title screen). "
+        "It asks for your predictions first, stops at each checkpoint with the numbers "
+        f"it asks about, and keeps your answers for `{PROG} class collect`.",
+        "",
+        f"Everyone plays the same world: scenario {worlds}, seed {m.seed}."
         if same
-        else f"Play scenario `{m.scenario}` with a seed of your own (your class number, say): "
-        "the class needs many different worlds to see how often each thing happens.",
+        else f"Each student plays scenario {worlds} with a seed of their own (the app "
+        "draws one and shows it): the class needs many different worlds to see how often "
+        "each thing happens.",
         "",
     ]
+    if m.groups:
+        out += [
+            "The class is split: each student plays the world the teacher gives them ("
+            + ", ".join(f"`{g}`" for g in m.groups)
+            + ").",
+            "",
+        ]
     out += ["## Objectives", "", *(f"- {o}" for o in m.objectives), ""]
     out += ["## Before you play", "", m.predict.strip(), ""]
-    out += ["## Checkpoints", ""]
+    out += ["Predict, and write your answers down (the app asks for them):", ""]
+    for pr in m.predictions:
+        when = f" (quarter {pr.quarter}, {_year(scen, pr.quarter - 1)})" if pr.quarter else ""
+        out.append(f"- {pr.prompt}{when}")
+    out += ["", "## Checkpoints", ""]
     out += [
         f"- **Quarter {cp.quarter}** ({_year(scen, cp.quarter - 1)}): {cp.prompt}"
         for cp in m.checkpoints
     ]
-    out += ["", "## Debrief", "", *(f"{i}. {q}" for i, q in enumerate(m.debrief, 1)), ""]
+    out += [
+        "",
+        "## Debrief",
+        "",
+        *(f"{i}. {q.question}" for i, q in enumerate(m.questions, 1)),
+        "",
+    ]
     if m.glossary:
         out += ["## Terms", ""]
         for t in m.glossary:

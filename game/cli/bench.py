@@ -16,6 +16,7 @@ figures are "one core" and a measure's memory is its own.
 | the h key to the charts screen, 35-39 quarters in        | <= 150 ms  |
 | odds over 500 worlds x 40 quarters, in the app           | <= 3 s     |
 | the longest frame gap while the odds run                 | <= 100 ms  |
+| the debrief's three what-ifs, 40-quarter game, median    | <= 2 s     |
 
 The two command measures time the real command in a fresh process, as a user runs it.
 """
@@ -41,7 +42,17 @@ TARGETS = {
     "ui_charts_ms": ("<=", 150.0, "ms", "h to the charts screen, 35-39 quarters in, median"),
     "ui_odds_s": ("<=", 3.0, "s", "odds over 500 worlds x 40 quarters, in the app"),
     "ui_odds_gap_ms": ("<=", 100.0, "ms", "longest frame gap while the odds run"),
+    "debrief_whatif_s": (
+        "<=",
+        2.0,
+        "s",
+        "the debrief's three what-ifs (counterfactual replays), 40 quarters, median",
+    ),
 }
+
+#: The game the what-ifs are timed on: 40 quarters, six decisions of the player's
+#: (a run, a funding round, four price moves), the efficiency policy for the rest.
+WHATIF_SCRIPT = "examples/undercut.toml"
 
 #: The script `frontier run` is timed on: the default scenario's 40 quarters, a few
 #: orders of the player's and the balanced policy for the rest.
@@ -177,6 +188,31 @@ def _memory(worlds: int, chunk: int) -> dict:
     return {"memory_worlds": worlds, "peak_mib": peak_kib / 1024.0}
 
 
+def _whatif(repeats: int) -> dict:
+    """Seconds from a finished game to its debrief's three what-ifs (median)."""
+    import statistics
+    import time
+    from pathlib import Path
+
+    from game.content import default_content_dir, load_content
+    from game.play.runner import play_through
+    from game.play.script import load_script
+    from game.play.whatif import decisions, what_ifs_md
+
+    content = load_content(default_content_dir())
+    pt = load_script(Path(__file__).resolve().parents[2] / WHATIF_SCRIPT, content)
+    game = play_through(pt)
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        what_ifs_md(game, pt)
+        times.append(time.perf_counter() - t)
+    return {
+        "debrief_whatif_s": statistics.median(times),
+        "whatif_decisions": len(decisions(game, pt)),
+    }
+
+
 def _ui(quarters: int, keys: int, starts: int) -> dict:
     from game.ui import bench as ui_bench
 
@@ -187,7 +223,8 @@ def _ui(quarters: int, keys: int, starts: int) -> dict:
 
 def _worker(name: str, args: list[str]) -> None:
     a = [int(x) for x in args]
-    out = {"turn": _turn, "batch": _batch, "memory": _memory, "ui": _ui}[name](*a)
+    workers = {"turn": _turn, "batch": _batch, "memory": _memory, "ui": _ui, "whatif": _whatif}
+    out = workers[name](*a)
     print(json.dumps(out))
 
 
@@ -206,6 +243,7 @@ def measure(quick: bool = False) -> dict:
     mem = _spawn("memory", 2_000 if quick else 100_000, 1_000 if quick else 10_000)
     cmds = _commands(quick)
     ui = _spawn("ui", 6 if quick else 20, 10 if quick else 30, 2 if quick else 5)
+    whatif = _spawn("whatif", 1 if quick else 5)
     scale = 10_000 / batch["batch_worlds"]
     return {
         "turn_ms_median": turn["turn_ms_median"],
@@ -223,6 +261,8 @@ def measure(quick: bool = False) -> dict:
         "ui_charts_ms": ui["ui_charts_ms"],
         "ui_odds_s": ui["ui_odds_s"],
         "ui_odds_gap_ms": ui["ui_odds_gap_ms"],
+        "debrief_whatif_s": whatif["debrief_whatif_s"],
+        "whatif_decisions": whatif["whatif_decisions"],
         "quick": quick,
         "batch_worlds": batch["batch_worlds"],
         "memory_worlds": mem["memory_worlds"],

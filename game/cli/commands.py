@@ -109,13 +109,19 @@ def _finish_run(pt, game, out: Path, label, content, save_to: Path | None = None
         f"{last['verdict']}, HHI {last['hhi']:,.0f}; {game.names[0]} scored {score}/100 "
         f"({len(met)} of {len(game.goals)} goals)"
     )
-    if game.quarter < pt.scenario.quarters:
+    bust = game.bust_quarter
+    if bust is not None:
         from game.play.outputs import date_label
 
+        ended = (
+            "the lesson played the world on to the end"
+            if game.quarter > bust + 1
+            else "the game ended there"
+        )
         print(
-            f"{game.names[0]} went bankrupt in quarter {game.quarter} "
-            f"({date_label(pt.scenario.start_year, game.quarter - 1)}): cash ran out and no one "
-            "would lend; the game ended there (see debrief.md)"
+            f"{game.names[0]} went bankrupt in quarter {bust + 1} "
+            f"({date_label(pt.scenario.start_year, bust)}): cash ran out and no one "
+            f"would lend; {ended} (see debrief.md)"
         )
     print(f"wrote {out}/: {', '.join(files)}")
     if save_to is not None:
@@ -435,6 +441,16 @@ def play(args: argparse.Namespace) -> int:
         raise CommandError(
             "--lab names a new game's lab; a loaded game keeps its own", "drop --lab or --load"
         )
+    lesson = getattr(args, "lesson", None)
+    if lesson and (args.load or args.code or args.scenario != "default"):
+        raise CommandError(
+            "--lesson plays the lesson's own world; it cannot be combined with --load, "
+            "--code or --scenario",
+            "drop one of them (a lesson's save continues with --load NAME)",
+        )
+    for flag in ("student", "group"):
+        if getattr(args, flag, None) and not lesson:
+            raise CommandError(f"--{flag} goes with --lesson", "add --lesson ID or drop it")
     if not args.plain and sys.stdin.isatty() and sys.stdout.isatty():
         try:
             from game.ui import run as run_app

@@ -51,6 +51,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("status", "your lab, the market, the rivals, your goals and the news"),
     ("products", "the products you can build, with their costs and build times"),
     ("save [NAME]", "save the game (default: its own name) in the saves folder"),
+    ("lesson [ANSWER]", "a lesson's latest checkpoint; with text, your answer to it"),
     ("help", "this list"),
     ("quit", "save and leave (continue later with --load NAME)"),
 )
@@ -164,9 +165,60 @@ class Repl:
             self.say("nothing was played: change the orders (or clear them) and type end again")
             return
         self.report(s.end_quarter())
+        self.checkpoint()
 
     def cmd_auto(self, rest, text) -> None:
         self.report(self.s.autoplay())
+        self.checkpoint()
+
+    def cmd_lesson(self, rest, text) -> None:
+        s = self.s
+        if s.lesson is None:
+            self.say("this game is not a lesson (start one with frontier play --lesson ID)")
+            return
+        reached = [cp.quarter for cp in s.lesson.checkpoints if cp.quarter <= s.quarter]
+        if not reached:
+            first = s.lesson.checkpoints[0].quarter
+            self.say(f"the lesson's first checkpoint comes once quarter {first} is played")
+            return
+        cp = s.checkpoint(reached[-1])
+        answer = text.strip()[len("lesson") :].strip()
+        if answer:
+            self.keep_answer(cp.quarter, answer)
+        else:
+            self.show_checkpoint(cp)
+            self.say("answer it with: lesson YOUR ANSWER")
+
+    def show_checkpoint(self, cp) -> None:
+        self.rule(f"checkpoint {cp.number} of {cp.of}: quarter {cp.quarter} ({cp.date})")
+        self.say(cp.prompt)
+        for f in cp.figures:
+            self.line((f"  {f.label}: ", "bold"), f.text)
+        if cp.answer:
+            self.line(("  your answer: ", "bold"), cp.answer)
+
+    def keep_answer(self, quarter: int, answer: str) -> None:
+        path = self.s.answer(quarter, answer)
+        self.say(f"answer kept in your save and in {path}")
+
+    def checkpoint(self) -> None:
+        """After a quarter: the lesson's checkpoint, if one is due; one line answers it."""
+        cp = self.s.checkpoint_due()
+        if cp is None:
+            return
+        self.show_checkpoint(cp)
+        try:
+            answer = input("your answer (empty: later, with the lesson command) > ")
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return
+        if self.echo:
+            self.say(answer)
+        if answer.strip():
+            try:
+                self.keep_answer(cp.quarter, answer)
+            except SaveError as e:
+                self.error(e)
 
     def cmd_clear(self, rest, text) -> None:
         self.s.clear()
@@ -406,6 +458,7 @@ HANDLERS = {
     "status": Repl.cmd_status,
     "products": Repl.cmd_products,
     "save": Repl.cmd_save,
+    "lesson": Repl.cmd_lesson,
     "help": Repl.cmd_help,
 }
 assert {c.split()[0] for c, _ in COMMANDS} == {*HANDLERS, "quit"}
@@ -470,6 +523,59 @@ def plan_text(p: views.TrainingPlan) -> str:
 # ---------------------------------------------------------------------- start
 
 
+def lesson_session(args, content, con: Console, echo: bool) -> GameSession:
+    """`frontier play --lesson ID` at the line prompt: the name (--student, else asked)
+    and the predictions, one question a line, asked again until the answer is valid."""
+    form = GameSession.lesson_form(content, args.lesson, seed=args.seed)
+
+    def ask(prompt: str) -> str:
+        try:
+            text = input(prompt)
+        except (EOFError, KeyboardInterrupt):
+            print()
+            raise SaveError(
+                ["the lesson was not started: its predictions were not given"]
+            ) from None
+        if echo:
+            con.print(Text(text))
+        return text.strip()
+
+    con.print(Text(f"Lesson: {form.title} ({form.minutes} min)", style="bold"))
+    con.print(Text(form.predict))
+    con.print(Text(form.world))
+    student = getattr(args, "student", None) or ""
+    while not student:
+        student = ask("your name (as your teacher will see it) > ")
+    group = getattr(args, "group", None) or form.groups[0]
+    if group not in form.groups:
+        from game.play import ScriptError
+
+        raise ScriptError(
+            [f"--group: the lesson is played in {', '.join(form.groups)}, not {group!r}"]
+        )
+    answers: dict[str, Any] = {}
+    for f in form.fields:
+        hint = " / ".join(f.choices) if f.kind == "choice" else f"{f.lo:g} to {f.hi:g}"
+        while True:
+            raw = ask(f"{f.prompt} (checked at the end of {f.date}; {hint}) > ")
+            try:
+                answers[f.id] = f.parse(raw)
+                break
+            except ValueError as e:
+                con.print(Text(f"  {e}", style="red"))
+    return GameSession.new_lesson(
+        content,
+        args.lesson,
+        student,
+        answers,
+        group=group,
+        seed=form.seed,
+        lab_name=getattr(args, "lab", None),
+        save_name=args.name,
+        folder=args.saves_dir,
+    )
+
+
 def open_session(args, content) -> GameSession:
     """The game `frontier play` starts or continues (ScriptError/SaveError if bad)."""
     if args.load:
@@ -496,8 +602,11 @@ def open_session(args, content) -> GameSession:
 
 def play(args, content) -> int:
     """`frontier play` at the line prompt. Returns the exit code."""
-    session = open_session(args, content)
     con = Console(highlight=False, emoji=False, soft_wrap=True)
+    if getattr(args, "lesson", None):
+        session = lesson_session(args, content, con, echo=not sys.stdin.isatty())
+    else:
+        session = open_session(args, content)
     repl = Repl(session, con, echo=not sys.stdin.isatty())
     repl.run()
     flag = f" --saves-dir {args.saves_dir}" if args.saves_dir else ""

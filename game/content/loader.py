@@ -539,7 +539,12 @@ def check_scenario(
                 )
             )
     for j, lid in enumerate(m.lessons):
-        if content.lessons and lid not in content.lessons:
+        # A lesson whose own file failed has its error already; do not repeat it here.
+        if (
+            content.lessons
+            and lid not in content.lessons
+            and not (content.root / "lessons" / f"{lid}.toml").is_file()
+        ):
             errs.append(
                 error_at(
                     f,
@@ -582,17 +587,52 @@ def _check_lesson(content: Content, m: sc.LessonModel, f: TomlFile) -> list[str]
                 f, ("scenario",), f"unknown scenario {m.scenario!r}; known: {known_list(known)}"
             )
         )
-    scen = content.scenarios.get(m.scenario)
+    for j, g in enumerate(m.groups):
+        if g not in known:
+            errs.append(
+                error_at(f, ("groups", j), f"unknown scenario {g!r}; known: {known_list(known)}")
+            )
+    if m.groups and m.scenario not in m.groups:
+        errs.append(
+            error_at(f, ("groups",), f"list the lesson's scenario {m.scenario!r} among its groups")
+        )
+    # Every scenario a student may play must hold every checkpoint and prediction.
+    scens = [content.scenarios[s] for s in (m.groups or [m.scenario]) if s in content.scenarios]
+    last = min((s.quarters for s in scens), default=None)
+    seen: set[int] = set()
     for j, cp in enumerate(m.checkpoints):
-        if scen is not None and cp.quarter > scen.quarters:
+        if last is not None and cp.quarter > last:
             errs.append(
                 error_at(
                     f,
                     ("checkpoints", j, "quarter"),
-                    f"quarter {cp.quarter} is after the scenario's last ({scen.quarters}); "
+                    f"quarter {cp.quarter} is after the scenario's last ({last}); "
                     "checkpoints count quarters from 1, as the game does",
                 )
             )
+        if cp.quarter in seen:
+            errs.append(
+                error_at(
+                    f,
+                    ("checkpoints", j, "quarter"),
+                    f"a second checkpoint at quarter {cp.quarter}; give each its own quarter",
+                )
+            )
+        seen.add(cp.quarter)
+    ids: set[str] = set()
+    for j, pr in enumerate(m.predictions):
+        if pr.quarter is not None and last is not None and pr.quarter > last:
+            errs.append(
+                error_at(
+                    f,
+                    ("predictions", j, "quarter"),
+                    f"quarter {pr.quarter} is after the scenario's last ({last}); "
+                    "quarters count from 1, as the game does",
+                )
+            )
+        if pr.id in ids:
+            errs.append(error_at(f, ("predictions", j, "id"), f"a second prediction {pr.id!r}"))
+        ids.add(pr.id)
     for j, t in enumerate(m.glossary):
         if t not in content.terms:
             errs.append(

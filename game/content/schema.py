@@ -224,10 +224,78 @@ class ScenarioModel(Versioned):
     goals: list[GoalModel] = []
 
 
+#: The figures a lesson can put on screen at a checkpoint (game/play/lesson.py
+#: FIGURES reads each off the game; a test keeps the two lists equal).
+LESSON_FIGURES = (
+    "hhi",
+    "hhi_band",
+    "cr4",
+    "lerner",
+    "lab_lerner",
+    "verdict",
+    "labs_alive",
+    "entries_exits",
+    "my_price",
+    "my_cost",
+    "my_lerner",
+    "my_margin",
+    "my_share",
+    "my_segment_shares",
+    "my_products",
+    "rival_prices",
+    "rival_margins",
+    "open_price",
+    "open_gap",
+    "open_token_share",
+    "value_chain",
+    "value_chain_cum",
+    "my_profits",
+    "labs_vs_vendor",
+    "frontier",
+    "my_capability",
+    "law_gap",
+    "data_stock",
+    "efficiency_spent",
+    "constant_cap_price",
+    "compute_optimal_1e26",
+)
+#: The figures a prediction can be checked against (numbers, or the verdict).
+PREDICTABLE = (
+    "verdict",
+    "hhi",
+    "cr4",
+    "lerner",
+    "labs_alive",
+    "my_share",
+    "open_token_share",
+    "frontier",
+)
+#: The charts a debrief question can show (game/play/charts.py; a test keeps them equal).
+CHART_IDS = ("shares", "prices", "concentration", "cash", "lerner", "value_chain", "capability")
+
+
 class Checkpoint(Model):
-    # Counted as the game counts: 1 is the first quarter played.
+    # Counted as the game counts: 1 is the first quarter played. The checkpoint comes
+    # once that quarter has been played, with its figures on screen.
     quarter: Annotated[int, BeforeValidator(_integer), Field(ge=1, le=80)]
     prompt: Text
+    # What the question needs on screen, in this order.
+    show: Annotated[list[Literal[LESSON_FIGURES]], Field(min_length=1)]  # type: ignore[valid-type]
+
+
+class Prediction(Model):
+    """A question answered before the first quarter, checked against the game."""
+
+    id: ID
+    prompt: Text
+    check: Literal[PREDICTABLE]  # type: ignore[valid-type]
+    # The quarter whose figure counts (counted from 1); default: the last quarter.
+    quarter: Annotated[int, BeforeValidator(_integer), Field(ge=1, le=80)] | None = None
+
+
+class DebriefQuestion(Model):
+    question: Text
+    charts: list[Literal[CHART_IDS]] = []  # type: ignore[valid-type]
 
 
 class LessonModel(Versioned):
@@ -239,8 +307,25 @@ class LessonModel(Versioned):
     # (a lesson about how often something happens needs many different worlds).
     seed: Annotated[int, BeforeValidator(_integer), Field(ge=0)] | None = None
     objectives: Annotated[list[Text], Field(min_length=1)]
+    # Scenario ids the class is split across (e.g. half solar, half steel); each
+    # student picks theirs. Empty: everyone plays `scenario`.
+    groups: list[str] = []
     predict: Text
+    predictions: Annotated[list[Prediction], Field(min_length=1)]
     glossary: list[str] = []
-    debrief: Annotated[list[Text], Field(min_length=1)]
+    debrief: Annotated[list[DebriefQuestion | Text], Field(min_length=1)]
     instructor_notes: Text
     checkpoints: Annotated[list[Checkpoint], Field(min_length=1)]
+
+    @property
+    def questions(self) -> list[DebriefQuestion]:
+        """The debrief's questions, each with its charts (a bare string has none)."""
+        return [
+            q if isinstance(q, DebriefQuestion) else DebriefQuestion(question=q)
+            for q in self.debrief
+        ]
+
+    @property
+    def scenarios(self) -> list[str]:
+        """The scenarios a student may play: the groups, else the lesson's scenario."""
+        return list(self.groups) or [self.scenario]

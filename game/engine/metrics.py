@@ -131,6 +131,7 @@ REGISTRY: tuple[Metric, ...] = (
     Metric("alive", "L", "bool", "the lab is in business", True),
     Metric("capability", "L", "index", "each lab's best model", True),
     Metric("prices", "LK", "$/M tokens", "each lab's prices by tier", True),
+    Metric("unit_cost", "LK", "$/M tokens", "each lab's cost of serving a million tokens, by tier"),
     Metric("served", "L", "share", "share of its demand each lab could serve"),
     Metric("shares", "SJ", "share", "each offer's share of a segment's buyers"),
     Metric("labs_alive", "", "labs", "labs in business", True),

@@ -228,6 +228,7 @@ def step(
         "alive": ns.alive.copy(),
         "capability": np.where(np.isfinite(best_cap), best_cap, 0.0),
         "prices": ns.prices.copy(),
+        "unit_cost": ns.unit_cost,
         "served": served,
         "shares": d["shares"],
         "labs_alive": rsum(ns.alive),

@@ -106,6 +106,18 @@ class World:
             self.reports.append(report)
         return report
 
+    def fork(self) -> World:
+        """A copy that plays on independently of this world, bit for bit as it would.
+
+        `step` never changes a state in place (it returns a new one), so the copy shares
+        the current state and the reports so far; only the lists that grow are copied.
+        """
+        w = object.__new__(World)
+        w.__dict__.update(self.__dict__)
+        w._history = list(self._history)
+        w.reports = list(self.reports)
+        return w
+
     def context(self):
         """This quarter's prices of compute and capital, as the policies see them.
 

@@ -57,6 +57,32 @@ class PlayerRow(_Open):
     products: list[str] = []
 
 
+class LessonPrediction(_Open):
+    id: str
+    prompt: str
+    quarter: int
+    answer: float | str | None = None
+    actual: float | str | None = None
+
+
+class LessonAnswer(_Open):
+    quarter: int
+    date: str
+    prompt: str
+    answer: str | None = None
+
+
+class LessonPart(_Open):
+    """The `lesson` key of a lesson's summary.json (game/play/lesson.py)."""
+
+    id: str
+    title: str
+    student: str
+    group: str
+    predictions: list[LessonPrediction]
+    answers: list[LessonAnswer]
+
+
 class SummaryModel(_Open):
     """The keys of summary.json that are a contract (README, `frontier run`)."""
 
@@ -70,15 +96,23 @@ class SummaryModel(_Open):
     value_chain: dict[str, float]
     labs: list[LabRow]
     player: PlayerRow
+    lesson: LessonPart | None = None
 
 
 class Entry:
     def __init__(self, path: Path, shown: str, s: SummaryModel):
         self.path, self.shown, self.s = path, shown, s
         self.me = next((lab for lab in s.labs if lab.controller == "player"), None)
-        # The student: the run's folder name (frontier run ... --out alice), else the lab.
+        # The student: the name a lesson asked for, else the run's folder name
+        # (frontier run ... --out alice), else the lab.
         folder = path.parent.name
-        self.student = folder if folder not in ("", ".") else (s.player.name or path.stem)
+        self.student = (
+            s.lesson.student
+            if s.lesson is not None
+            else folder
+            if folder not in ("", ".")
+            else (s.player.name or path.stem)
+        )
 
 
 def _load(path: Path) -> tuple[Entry | None, list[str]]:
@@ -260,14 +294,109 @@ def class_md(entries: list[Entry]) -> str:
             score = statistics.median([e.s.player.score for e in mine])
             add(f"| {pol} | {k} | {_money(prof)} | {score:g} |")
         add("")
+    out += lessons_md(entries)
     add("Questions for the debrief: did the students who made money share a strategy? ")
     add("Did anyone's choices change the verdict, or was it set by the world (the seed)?")
     add("")
     return "\n".join(out)
 
 
+ANSWER_COLUMNS = (
+    "student",
+    "lesson",
+    "world",
+    "seed",
+    "kind",
+    "item",
+    "quarter",
+    "prompt",
+    "answer",
+    "actual",
+)
+
+
+def _cell(x) -> str:
+    if x is None:
+        return ""
+    if isinstance(x, float):
+        return f"{x:.4g}"
+    return str(x)
+
+
+def answers_csv(entries: list[Entry]) -> str:
+    """Every lesson answer: the predictions (with what happened) and the checkpoints."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(ANSWER_COLUMNS)
+    for e in entries:
+        les = e.s.lesson
+        if les is None:
+            continue
+        head = [e.student, les.id, les.group, e.s.seed]
+        for p in les.predictions:
+            w.writerow(
+                [*head, "prediction", p.id, p.quarter, p.prompt, _cell(p.answer), _cell(p.actual)]
+            )
+        for a in les.answers:
+            w.writerow([*head, "checkpoint", a.date, a.quarter, a.prompt, _cell(a.answer), ""])
+    return buf.getvalue()
+
+
+def _shown(x) -> str:
+    if x is None:
+        return ""
+    if isinstance(x, str):
+        return x
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    return f"{x:g}" if float(x).is_integer() else f"{x:.2f}"
+
+
+def lessons_md(entries: list[Entry]) -> list[str]:
+    """The class debrief's lesson part: predictions against outcomes, and the answers
+    at each checkpoint, student by student."""
+    les = [e for e in entries if e.s.lesson is not None]
+    if not les:
+        return []
+    out = ["## The lesson: predictions against what happened", ""]
+    first = les[0].s.lesson
+    for p in first.predictions:
+        out += [f"**{p.prompt}**", "", "| student | world | predicted | the game |"]
+        out.append("| --- | --- | ---: | ---: |")
+        for e in les:
+            mine = next((x for x in e.s.lesson.predictions if x.id == p.id), None)
+            if mine is None:
+                continue
+            out.append(
+                f"| {e.student} | {e.s.lesson.group} | {_shown(mine.answer) or '-'} | "
+                f"{_shown(mine.actual) or 'not reached'} |"
+            )
+        out.append("")
+    out += ["## The lesson: answers at the checkpoints", ""]
+    for a in first.answers:
+        out += [f"**Quarter {a.quarter} ({a.date})**: {a.prompt}", ""]
+        for e in les:
+            mine = next((x for x in e.s.lesson.answers if x.quarter == a.quarter), None)
+            said = mine.answer if mine is not None and mine.answer else "(no answer)"
+            out.append(f"- {e.student} ({e.s.lesson.group}): {said}")
+        out.append("")
+    return out
+
+
 def class_files(entries: list[Entry]) -> dict[str, str]:
-    return {"class.csv": class_csv(entries), "class.md": class_md(entries)}
+    files = {"class.csv": class_csv(entries), "class.md": class_md(entries)}
+    if any(e.s.lesson is not None for e in entries):
+        files["answers.csv"] = answers_csv(entries)
+    return files
 
 
-__all__ = ["CLASS_COLUMNS", "SummaryModel", "class_csv", "class_files", "class_md", "collect"]
+__all__ = [
+    "ANSWER_COLUMNS",
+    "CLASS_COLUMNS",
+    "SummaryModel",
+    "answers_csv",
+    "class_csv",
+    "class_files",
+    "class_md",
+    "collect",
+]

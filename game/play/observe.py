@@ -217,7 +217,22 @@ def build_view(s) -> v.QuarterView:
         standing=standing,
         played=g.quarter,
         hints=tuple(_hints(g, lab, market, rivals)),
+        lesson=_lesson_note(g),
     )
+
+
+def _lesson_note(g) -> str | None:
+    """'checkpoint 2/4 after quarter 13': a lesson's next checkpoint; None outside one."""
+    if g.lesson is None:
+        return None
+    m, rec = g.lesson
+    cps = m.checkpoints
+    todo = [(n, cp) for n, cp in enumerate(cps, 1) if cp.quarter > g.quarter]
+    if not todo:
+        answered = sum(1 for cp in cps if cp.quarter in rec.answers)
+        return f"lesson: {answered}/{len(cps)} answered (l)"
+    n, cp = todo[0]
+    return f"checkpoint {n}/{len(cps)} after quarter {cp.quarter}"
 
 
 def goal_status(goal, value: float) -> str:
@@ -236,6 +251,11 @@ def goal_status(goal, value: float) -> str:
 def _hints(g, lab: v.LabView, market: v.MarketView, rivals) -> list[str]:
     """What the lab's situation calls for, read off the view (never an order)."""
     out = []
+    if not lab.alive and not g.done:
+        out.append(
+            "Your lab went bankrupt. The lesson goes on without it: press e to watch the "
+            "industry quarter by quarter to the end and answer its checkpoints."
+        )
     if g.quarter == 0:
         out.append(
             "Your first quarter: look at your prices (p), plan a training run (t), rent "
@@ -379,7 +399,13 @@ def build_report(s, before: v.QuarterView, notices, saved, error) -> v.QuarterRe
     t = rec.quarter
     date = s.date(t)
     lines = []
-    if not a.alive:
+    if not a.alive and not b.alive:  # a lesson watching the world after a bankruptcy
+        head = (
+            f"{date}: {a.name} is out of business; the market played on: HHI "
+            f"{after.market.hhi:,.0f}, Lerner {after.market.lerner:.2f}, "
+            f"{after.market.labs_alive} labs in business."
+        )
+    elif not a.alive:
         head = f"{date}: {a.name} went bankrupt: its cash ran out and lenders gave no more."
     else:
         verb = "made" if a.profit >= 0 else "lost"

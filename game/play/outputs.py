@@ -91,7 +91,7 @@ def summary(game: Game, script: str | None = None, policy: str | None = None) ->
         )
     score, met = game.score()
     values = game.goal_values()
-    return {
+    out = {
         "format_version": SUMMARY_VERSION,
         "scenario": game.scenario.id,
         "title": game.scenario.title,
@@ -128,6 +128,11 @@ def summary(game: Game, script: str | None = None, policy: str | None = None) ->
             "final_prices": {t: _r(v, 4) for t, v in game.records[-1].labs[PLAYER].prices.items()},
         },
     }
+    if game.lesson is not None:
+        from .lesson import lesson_summary
+
+        out["lesson"] = lesson_summary(*game.lesson, game)
+    return out
 
 
 def _level(cap: float) -> str:
@@ -236,14 +241,24 @@ def debrief_md(game: Game, script: str | None = None, s: dict | None = None) -> 
         f"{name} played {s['quarters']} quarters of *{sc.title}* (scenario `{sc.id}`, seed "
         f"{game.seed}); {who}."
     )
-    if game.quarter < sc.quarters:
+    bust = game.bust_quarter
+    if bust is not None:
         add("")
+        ended = (
+            ". The lesson played the world on without it, so the verdict below is the "
+            "market's at the end."
+            if game.quarter > bust + 1
+            else ", so the game ended there. The verdict below is the market's state at that point."
+        )
         add(
-            f"**{name} went bankrupt in {date_label(sc.start_year, game.quarter - 1)}**: its cash "
-            "ran out and lenders would give no more, so the game ended there. The verdict "
-            "below is the market's state at that point."
+            f"**{name} went bankrupt in {date_label(sc.start_year, bust)}**: its cash "
+            f"ran out and lenders would give no more{ended}"
         )
     add("")
+    if game.lesson is not None:
+        from .lesson import lesson_md
+
+        out += lesson_md(*game.lesson, game)
     add("## The verdict")
     add("")
     add(

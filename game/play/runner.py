@@ -105,10 +105,32 @@ class Game:
         self._decide = bot.decide_for((PLAYER,))
         self.records: list[QuarterRecord] = []
         self.controllers = self._controllers()
+        #: A lesson played in this game: (its content, what the student said), or None.
+        self.lesson = None
 
     @classmethod
     def from_playthrough(cls, pt: Playthrough) -> Game:
-        return cls(pt.scenario, pt.seed, pt.bot, pt.scenario_model.goals)
+        game = cls(pt.scenario, pt.seed, pt.bot, pt.scenario_model.goals)
+        if pt.lesson is not None and pt.model.lesson is not None:
+            from .lesson import LessonRecord
+
+            game.lesson = (pt.lesson, LessonRecord.from_model(pt.model.lesson))
+        return game
+
+    def fork(self, explain: bool | None = None) -> Game:
+        """A copy of the game that plays on independently (World.fork): the same world,
+        seed and policy, so it plays as this game would under the same orders.
+
+        explain: whether the copy writes the engine's explanations (None: as this game);
+        they change no number, only the events kept in the records.
+        """
+        g = object.__new__(Game)
+        g.__dict__.update(self.__dict__)
+        g.world = self.world.fork()
+        if explain is not None:
+            g.world.explain = explain
+        g.records = list(self.records)
+        return g
 
     # ------------------------------------------------------------------ playing
     @property
@@ -117,7 +139,20 @@ class Game:
 
     @property
     def done(self) -> bool:
+        """The game is over: every quarter played, or the player's lab is bust. A
+        lesson plays the world on to its last quarter after a bust, so the class's
+        checkpoints and its ending still come."""
+        if self.lesson is not None:
+            return self.world.quarter >= self.scenario.quarters
         return self.world.done
+
+    @property
+    def bust_quarter(self) -> int | None:
+        """The quarter (0-based) the player's lab went bankrupt in, or None."""
+        for r in self.records:
+            if r.labs[PLAYER] is not None and not r.labs[PLAYER].alive:
+                return r.quarter
+        return None
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -129,15 +164,20 @@ class Game:
         Raises OrderError with the reasons (and the game unchanged) for illegal orders.
         """
         old = self.world.state
-        if orders is None:
-            report = self.world.step(auto=(PLAYER,), decide=self._decide)
-        else:
-            report = self.world.step({PLAYER: orders})
+        report = self.advance(orders)
         rec = self._record(report, orders, note)
         rec.actions = player_actions(self.world, old, report, orders=orders)
         rec.digest = state_digest(self.world.state)
         self.records.append(rec)
         return report
+
+    def advance(self, orders: Orders | None = None) -> Report:
+        """Play one quarter as `play` does, but keep no record of it (the world's
+        reports and history only): for replays that need the numbers, not the story.
+        OrderError (the game unchanged) for illegal orders."""
+        if orders is None:
+            return self.world.step(auto=(PLAYER,), decide=self._decide)
+        return self.world.step({PLAYER: orders})
 
     def _controllers(self) -> list[str]:
         sc = self.scenario
@@ -486,15 +526,16 @@ def play_through(
             raise ScriptError([_order_error(pt, t, r) for r in e.reasons]) from None
         if progress:
             progress(game.quarter, end)
-    if game.done and game.quarter < end:
+    bust = game.bust_quarter
+    if bust is not None:
         # The player's lab went bankrupt: later orders cannot be played.
-        late = sorted(t for t in pt.orders if t >= game.quarter)
+        late = sorted(t for t in pt.orders if t > bust)
         if late:
             q = late[0]
             raise ScriptError(
                 [
                     f"{pt.shown}:{pt.line_of_quarter(q)}: quarters (quarter {q + 1}): the lab "
-                    f"went bankrupt in quarter {game.quarter}, so orders from quarter "
+                    f"went bankrupt in quarter {bust + 1}, so orders from quarter "
                     f"{q + 1} on cannot be played; remove them or keep the lab solvent"
                 ]
             )

@@ -190,6 +190,8 @@ class Session:
         now = _now()
         quarters = [orders_table(r.quarter + 1, r.orders, r.note) for r in g.records if r.scripted]
         out: dict[str, Any] = {"format_version": SCRIPT_VERSION, **self.header}
+        if g.lesson is not None:
+            out["lesson"] = g.lesson[1].table()
         out["save"] = {
             "game_version": __version__,
             "content_digest": self._digest(),

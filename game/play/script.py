@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, StrictBool, StringConstraints
+from pydantic import BeforeValidator, Field, StrictBool, StrictInt, StringConstraints
 
 from game.content import schema as sc
 from game.content.loader import (
@@ -167,6 +167,25 @@ class SaveMeta(sc.Model):
     digests: list[Digest] = []
 
 
+class LessonAnswerModel(sc.Model):
+    quarter: Annotated[int, BeforeValidator(sc._integer), Field(ge=1, le=400)]
+    text: Annotated[str, StringConstraints(max_length=2000)]
+
+
+Answer = StrictInt | Annotated[float, BeforeValidator(sc._number), Field(allow_inf_nan=False)] | str
+
+
+class LessonTableModel(sc.Model):
+    """The [lesson] table: a lesson played in this game, and what the student said
+    (game/play/lesson.py)."""
+
+    id: sc.ID
+    student: Name
+    group: sc.ID
+    predictions: dict[str, Answer] = {}
+    answers: list[LessonAnswerModel] = []
+
+
 class ScriptModel(sc.Model):
     format_version: sc.Int
     scenario: sc.Text
@@ -174,6 +193,7 @@ class ScriptModel(sc.Model):
     policy: str = "hold"
     player: PlayerModel = PlayerModel()
     quarters: list[QuarterModel] = []
+    lesson: LessonTableModel | None = None
     save: SaveMeta | None = None
 
 
@@ -188,6 +208,7 @@ class Playthrough:
     bot: Bot
     orders: dict[int, Orders] = field(default_factory=dict)  # 0-based quarter -> orders
     lines: dict = field(default_factory=dict)  # TOML path -> line
+    lesson: sc.LessonModel | None = None  # the lesson of the [lesson] table
 
     @property
     def seed(self) -> int:
@@ -378,6 +399,8 @@ def check_script(model: ScriptModel, f: TomlFile, content: Content) -> Playthrou
                     )
             if q.train.mix and not any(q.train.mix.values()):
                 err((*at, "train", "mix"), "at least one weight must be positive")
+    if model.lesson is not None:
+        _check_lesson(model, content, scen_model, err)
     if errors or scen_model is None:
         raise ScriptError(errors)
 
@@ -387,7 +410,57 @@ def check_script(model: ScriptModel, f: TomlFile, content: Content) -> Playthrou
     bot = get_bot(model.policy)
     scenario = bot.seat(scenario, PLAYER)
     orders = {q.quarter - 1: q.orders() for q in sorted(model.quarters, key=lambda q: q.quarter)}
-    return Playthrough(model, f.shown, scenario, scen_model, bot, orders, dict(f.lines))
+    lesson = content.lessons[model.lesson.id] if model.lesson is not None else None
+    return Playthrough(model, f.shown, scenario, scen_model, bot, orders, dict(f.lines), lesson)
+
+
+def _check_lesson(model: ScriptModel, content: Content, scen_model, err) -> None:
+    """The [lesson] table against its lesson: a known lesson of this scenario, known
+    predictions with answers of the right kind, answers at its checkpoints only."""
+    rec = model.lesson
+    lesson = content.lessons.get(rec.id)
+    if lesson is None:
+        err(
+            ("lesson", "id"),
+            f"unknown lesson {rec.id!r}{close_matches(rec.id, content.lessons)}; "
+            f"known: {known_list(content.lessons)}",
+        )
+        return
+    if rec.group not in lesson.scenarios:
+        err(("lesson", "group"), f"the lesson is played in {', '.join(lesson.scenarios)}")
+    elif scen_model is not None and scen_model.id != rec.group:
+        err(
+            ("lesson", "group"),
+            f"the lesson's world is {rec.group!r} but the game plays {scen_model.id!r}",
+        )
+    if scen_model is None:
+        return
+    from .lesson import prediction_fields
+
+    fields = {
+        f.id: f for f in prediction_fields(lesson, scen_model.start_year, scen_model.quarters)
+    }
+    for k, v in rec.predictions.items():
+        f = fields.get(k)
+        if f is None:
+            err(("lesson", "predictions", k), f"unknown prediction; known: {', '.join(fields)}")
+            continue
+        try:
+            f.parse(v)
+        except ValueError as e:
+            err(("lesson", "predictions", k), str(e))
+    quarters = {cp.quarter for cp in lesson.checkpoints}
+    played = model.save.quarter if model.save is not None else scen_model.quarters
+    seen: set[int] = set()
+    for j, a in enumerate(rec.answers):
+        at = ("lesson", "answers", j, "quarter")
+        if a.quarter not in quarters:
+            err(at, f"no checkpoint at quarter {a.quarter}; the lesson's: {sorted(quarters)}")
+        elif a.quarter > played:
+            err(at, f"quarter {a.quarter} has not been played ({played} played)")
+        if a.quarter in seen:
+            err(at, f"a second answer at quarter {a.quarter}")
+        seen.add(a.quarter)
 
 
 #: The player's lab is the scenario's first lab (game/content/loader.py build_scenario).

@@ -42,7 +42,14 @@ from . import views as v
 from .outputs import date_label, debrief_md, run_files, summary
 from .runner import Game, play_through
 from .saves import SaveError, Session, clean_name, load_save, save_path, saves_dir
-from .script import PLAYER, SCRIPT_VERSION, Playthrough, quarter_orders, script_from_data
+from .script import (
+    PLAYER,
+    SCRIPT_VERSION,
+    Playthrough,
+    ScriptError,
+    quarter_orders,
+    script_from_data,
+)
 
 #: Share of cash the standing orders may commit, leaving room for staff and upkeep.
 CASH_MARGIN = 0.9
@@ -114,6 +121,81 @@ class GameSession:
         if player:
             data["player"] = player
         return cls._start(content, data, save_name, folder, shown)
+
+    @classmethod
+    def new_lesson(
+        cls,
+        content: Content,
+        lesson: str,
+        student: str,
+        predictions: dict[str, Any] | None = None,
+        group: str | None = None,
+        seed: int | None = None,
+        lab_name: str | None = None,
+        save_name: str | None = None,
+        folder: str | Path | None = None,
+        policy: str = "hold",
+    ) -> GameSession:
+        """A lesson's game (game/play/lesson.py): its world (the group's scenario), its
+        seed (a random one where each student needs their own, or `seed`), and the
+        student's predictions, checked like every other input (ScriptError)."""
+        m = content.lessons.get(lesson)
+        if m is None:
+            from game.content.loader import known_list
+
+            raise ScriptError(
+                [f"--lesson: unknown lesson {lesson!r}; known: {known_list(content.lessons)}"]
+            )
+        group = group or m.scenario
+        from .lesson import prediction_fields
+
+        student = str(student).strip()
+        if not 1 <= len(student) <= 40 or any(ord(c) < 32 for c in student):
+            raise ScriptError(
+                ["your name: give the name your teacher will see (1 to 40 characters)"]
+            )
+        if group not in m.scenarios:
+            raise ScriptError(
+                [f"--group: the lesson is played in {', '.join(m.scenarios)}, not {group!r}"]
+            )
+
+        scen = content.scenarios.get(group)
+        wanted = dict(predictions or {})
+        if scen is not None:
+            problems = []
+            for f in prediction_fields(m, scen.start_year, scen.quarters):
+                if f.id not in wanted or wanted[f.id] in ("", None):
+                    problems.append(f"{f.prompt} (give your prediction; a guess is fine)")
+                    continue
+                if f.id in wanted:
+                    try:
+                        wanted[f.id] = f.parse(wanted[f.id])
+                    except ValueError as e:
+                        problems.append(f"{f.prompt}: {e}")
+            if problems:
+                raise ScriptError(problems)
+        if seed is None:
+            seed = m.seed if m.seed is not None else secrets.randbelow(1_000_000)
+        data: dict[str, Any] = {
+            "format_version": SCRIPT_VERSION,
+            "scenario": group,
+            "seed": seed,
+            "policy": policy,
+            "lesson": {
+                "id": lesson,
+                "student": student,
+                "group": group,
+                "predictions": wanted,
+            },
+        }
+        if lab_name:
+            data["player"] = {"name": lab_name}
+        if save_name is None:
+            try:
+                save_name = clean_name(f"lesson-{lesson}-{str(student).strip()}")
+            except SaveError:
+                save_name = f"lesson-{lesson}-{seed}"
+        return cls._start(content, data, save_name, folder, "lesson")
 
     @classmethod
     def from_code(
@@ -624,6 +706,12 @@ class GameSession:
         if self.done:
             raise OrderError(["the game is over"])
         before = self.view() if report else None
+        if not self.game.world.state.alive[0, PLAYER]:
+            # A lesson plays the world on after the lab's bankruptcy: nothing to order.
+            self.game.play(None)
+            self.draft = {}
+            notices = ["your lab is bankrupt: the world played on for the lesson"]
+            return self._after(before, notices, autosave)
         o, notices = self.orders()
         note = self.draft.get("note") if isinstance(self.draft.get("note"), str) else None
         self._play(o, note)
@@ -712,6 +800,81 @@ class GameSession:
         self.standing = st
         self._sync_prices()
         return self.standing
+
+    # ------------------------------------------------------------------ lessons
+    @property
+    def lesson(self):
+        """The lesson played in this game (content/lessons), or None."""
+        return self.game.lesson[0] if self.game.lesson else None
+
+    def checkpoint(self, quarter: int | None = None):
+        """The lesson's checkpoint at `quarter` (default: the quarter just played),
+        with its figures as they stood then; None if it has none there."""
+        if self.game.lesson is None:
+            return None
+        from .lesson import checkpoint_view
+
+        q = self.quarter if quarter is None else quarter
+        return checkpoint_view(*self.game.lesson, self.game, q)
+
+    @staticmethod
+    def lesson_form(content: Content, lesson: str, seed: int | None = None):
+        """The prediction form that opens a lesson (lessons.LessonForm); a lesson
+        where each student plays their own world draws its seed here."""
+        from .lesson import lesson_form
+
+        return lesson_form(content, lesson, seed)
+
+    def discussion(self):
+        """The lesson's debrief questions, each with its charts; [] outside a lesson."""
+        if self.game.lesson is None:
+            return []
+        from .lesson import discussion
+
+        return discussion(self.game.lesson[0], self.game)
+
+    def checkpoint_due(self):
+        """The checkpoint of the quarter just played, if it is not answered yet."""
+        cp = self.checkpoint()
+        return cp if cp is not None and cp.answer is None else None
+
+    def answer(self, quarter: int, text: str) -> Path:
+        """Keep the student's answer at a checkpoint: in the save (written now) and in
+        the run folder for `frontier class collect`. SaveError if it cannot be
+        written (the answer is kept in the game and written with the next save)."""
+        from .lesson import MAX_ANSWER
+
+        if self.game.lesson is None:
+            raise SaveError(["this game is not a lesson"])
+        cp = self.checkpoint(quarter)
+        if cp is None:
+            raise SaveError([f"the lesson has no checkpoint at quarter {quarter} played"])
+        self.game.lesson[1].answers[quarter] = str(text).strip()[:MAX_ANSWER]
+        self.save()
+        return self.write_run()
+
+    @property
+    def run_folder(self) -> Path:
+        """Where a lesson's answers and the run's files go: runs/<save name>."""
+        return Path("runs") / self.save_name
+
+    def write_run(self) -> Path:
+        """Write summary.json (with the lesson's answers), quarters.csv, charts.csv
+        and debrief.md into the run folder. SaveError if it cannot be written."""
+        from .outputs import OutputError
+
+        try:
+            return self.export(self.run_folder)
+        except (OSError, OutputError) as e:
+            raise SaveError([f"{self.run_folder}: cannot write the run's files: {e}"]) from None
+
+    def lesson_results(self):
+        """Predictions against what happened so far (lessons.PredictionResult)."""
+        if self.game.lesson is None:
+            return []
+        from .lesson import prediction_results
+
+        return prediction_results(*self.game.lesson, self.game)
 
     # ------------------------------------------------------------------ views
     def tutorial(self):

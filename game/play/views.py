@@ -167,6 +167,7 @@ class QuarterView:
     standing: StandingView
     played: int = 0  # quarters played so far (0: no figures for a quarter yet)
     hints: tuple[str, ...] = ()  # what the lab's situation calls for, in plain words
+    lesson: str | None = None  # a lesson's progress: its next checkpoint, or None
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,9 @@ def run(args) -> int:
         content_dir=getattr(args, "content", None),
         policy=getattr(args, "policy", "hold"),
         theme_name=getattr(args, "theme", None),
+        lesson=getattr(args, "lesson", None),
+        student=getattr(args, "student", None),
+        group=getattr(args, "group", None),
     )
     app.run()
     if app.exit_message:

@@ -117,6 +117,9 @@ class FrontierApp(App):
         content_dir: str | None = None,
         policy: str = "hold",
         theme_name: str | None = None,
+        lesson: str | None = None,
+        student: str | None = None,
+        group: str | None = None,
         direct: bool | None = None,
         measure: bool = False,
     ):
@@ -131,10 +134,20 @@ class FrontierApp(App):
             "name": name,
             "lab": lab,
             "policy": policy or "hold",
+            "lesson": lesson,
+            "student": student,
+            "group": group,
         }
         # Start straight in a game when the command line names one.
         self.direct = (
-            bool(load or code or lab or seed is not None or (scenario and scenario != "default"))
+            bool(
+                load
+                or code
+                or lab
+                or lesson
+                or seed is not None
+                or (scenario and scenario != "default")
+            )
             if direct is None
             else direct
         )
@@ -205,6 +218,21 @@ class FrontierApp(App):
         s = self.start
         play = self.play
         try:
+            if s["lesson"]:
+                from .screens.lesson import LessonFormScreen
+
+                form = play.GameSession.lesson_form(self.content, s["lesson"], seed=s["seed"])
+                if s["group"] and s["group"] not in form.groups:
+                    raise play.ScriptError(
+                        [
+                            f"--group: the lesson is played in {', '.join(form.groups)}, "
+                            f"not {s['group']!r}"
+                        ]
+                    )
+                self.push_screen(
+                    LessonFormScreen(s["lesson"], s["student"] or "", s["group"], form=form)
+                )
+                return
             if s["load"]:
                 session = play.GameSession.load(
                     self.content, s["load"], self.saves_dir, force=s["force"]

@@ -216,3 +216,50 @@ def test_a_terminal_goes_to_the_app_unless_plain(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(sys, "stdin", Tty(["quit\n"]))
     assert main(argv) == 0
     assert "You run Your Lab" in capsys.readouterr().out
+
+
+def test_a_lesson_at_the_line_prompt(tmp_path, content):
+    """--lesson asks the name and each prediction (again after a bad answer), stops at
+    each checkpoint with its figures, and keeps the answers in the save and runs/."""
+    keys = "Ada\nsunny\ncommoditized\n1500\n0.2\n4\n" + "end\n" * 5 + "HHI low\n" + "quit\n"
+    out = subprocess.run(
+        [sys.executable, "-m", "game.cli", "play", "--lesson", "solar-vs-steel"]
+        + ["--saves-dir", str(tmp_path / "saves"), "--content", str(default_content_dir())],
+        input=keys,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    text = out.stdout
+    assert "choose one of: monopoly" in text  # "sunny" was asked again
+    assert "checkpoint 1 of 4: quarter 5 (2026 Q1)" in text
+    assert "HHI band:" in text and "answer kept in your save" in text
+    pt, game, _ = load_save(tmp_path / "saves" / "lesson-solar-vs-steel-Ada.toml", content)
+    assert game.lesson[1].answers == {5: "HHI low"}
+    assert game.lesson[1].predictions["verdict"] == "commoditized"
+    assert (tmp_path / "runs" / "lesson-solar-vs-steel-Ada" / "summary.json").is_file()
+
+
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        (["--lesson", "no-such"], "unknown lesson 'no-such'"),
+        (["--student", "Ada"], "--student goes with --lesson"),
+        (["--lesson", "solar-vs-steel", "--scenario", "steel"], "cannot be combined"),
+        (["--lesson", "solar-vs-steel", "--group", "moon"], "not 'moon'"),
+    ],
+)
+def test_bad_lesson_flags_exit_2(tmp_path, args, needle):
+    out = subprocess.run(
+        [sys.executable, "-m", "game.cli", "play", "--saves-dir", str(tmp_path), *args],
+        input="Ada\n",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert out.returncode == 2, (out.stdout, out.stderr)
+    assert needle in out.stderr
+    assert "Traceback" not in out.stderr

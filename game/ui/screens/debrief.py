@@ -19,6 +19,7 @@ class DebriefScreen(Screen):
         Binding("x", "export", "Export files", id="debrief-export"),
         Binding("h", "charts", "Charts", id="debrief-charts"),
         Binding("i", "industry", "Industry", id="debrief-industry"),
+        Binding("d", "discuss", "Discussion", id="debrief-discuss"),
         Binding("escape", "back", "Back to the game", id="debrief-back"),
         Binding("n", "title", "Title screen", id="debrief-title"),
         Binding("q", "app.request_quit", "Quit", id="debrief-quit"),
@@ -60,6 +61,33 @@ class DebriefScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#debrief-md").focus()
+        s = self.session
+        if s.lesson is not None:  # the lesson's answers go where the teacher collects them
+            try:
+                path = s.write_run()
+            except self.app.play.SaveError as e:
+                self.query_one("#export-status", Static).update(
+                    line(("Could not write the run: ", "bold red"), "; ".join(e.errors))
+                )
+            else:
+                self.query_one("#export-status", Static).update(
+                    line(
+                        f"your answers are in {path}; d: the discussion questions with their charts"
+                    )
+                )
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "discuss":  # only a lesson has discussion questions
+            return self.session.lesson is not None
+        return True
+
+    def action_discuss(self) -> None:
+        if self.session.lesson is None:
+            self.app.notify("The discussion questions come with a lesson.", markup=False)
+            return
+        from .lesson import DiscussScreen
+
+        self.app.push_screen(DiscussScreen(self.session))
 
     def action_charts(self) -> None:
         from .charts import ChartsScreen

@@ -51,6 +51,7 @@ class GameScreen(Screen):
         Binding("w", "odds", "What are my odds?", id="odds", show=False),
         Binding("m", "app.model_card", "How the world works", id="model-card", show=False),
         Binding("k", "skip_tutorial", "Skip the guided start", id="skip-tutorial", show=False),
+        Binding("l", "lesson", "Lesson checkpoint", id="lesson", show=False),
         Binding("slash", "app.glossary", "Glossary", id="glossary", show=False),
         Binding("q", "app.request_quit", "Quit", id="quit-game", show=False),
     ]
@@ -170,6 +171,8 @@ class GameScreen(Screen):
         status = "game over" if v.done else f"quarter {v.quarter}/{v.quarters}"
         met = sum(g.met for g in v.goals)
         goals = f"goals on track {met}/{len(v.goals)}" if v.goals else f"score {v.score}/100"
+        if v.lesson:  # a lesson: its next checkpoint matters more than the title
+            return line((v.date, "bold"), f" · {status} · {goals} · ", fit(v.lesson, 48))
         return line((v.date, "bold"), f" · {status} · {goals} · ", fit(v.title, 40))
 
     def _lab(self, v) -> Content:
@@ -400,8 +403,37 @@ class GameScreen(Screen):
         self.app.push_screen(self.report_name, self._after_report)
 
     def _after_report(self, _=None) -> None:
+        cp = self.session.checkpoint_due()
+        if cp is not None:  # a lesson's checkpoint: the question, then the game goes on
+            from .lesson import CheckpointScreen
+
+            self.app.push_screen(CheckpointScreen(self.session, cp), self._after_checkpoint)
+            return
         if self.session.done:
             self._debrief()
+
+    def _after_checkpoint(self, _=None) -> None:
+        self.refresh_view()
+        if self.session.done:
+            self._debrief()
+
+    def action_lesson(self) -> None:
+        """The lesson's latest checkpoint again (to answer it or change the answer)."""
+        s = self.session
+        if s.lesson is None:
+            self.app.notify("This game is not a lesson: see Lessons on the title screen.")
+            return
+        reached = [cp.quarter for cp in s.lesson.checkpoints if cp.quarter <= s.quarter]
+        if not reached:
+            first = s.lesson.checkpoints[0].quarter
+            self.app.notify(
+                f"The lesson's first checkpoint comes once quarter {first} is played.",
+                markup=False,
+            )
+            return
+        from .lesson import CheckpointScreen
+
+        self.app.push_screen(CheckpointScreen(s, s.checkpoint(reached[-1])), self._after_checkpoint)
 
     def _debrief(self) -> None:
         from .debrief import DebriefScreen

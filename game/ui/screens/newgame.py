@@ -150,7 +150,8 @@ class LessonsScreen(ListDetailScreen):
                 with VerticalScroll(id="scenario-story"):
                     yield Static(id="lesson-text", markup=False)
             yield Static(
-                "Enter starts the lesson's world. Its handout: frontier lesson ID",
+                "Enter opens the lesson: your predictions first, then its world. "
+                "Its handout: frontier lesson ID",
                 id="lesson-hint",
                 markup=False,
             )
@@ -174,17 +175,6 @@ class LessonsScreen(ListDetailScreen):
 
     @on(OptionList.OptionSelected, "#lesson-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:
-        app = self.app
-        c = self.cards[event.option.id]
-        try:
-            session = app.play.GameSession.new(
-                app.content,
-                scenario=c.scenario,
-                seed=c.seed,
-                folder=app.saves_dir,
-                save_name=f"lesson-{c.id}",
-            )
-        except app.play.ScriptError as e:
-            app.notify("\n".join(e.errors), severity="error", markup=False)
-            return
-        app.begin(session)
+        from .lesson import LessonFormScreen
+
+        self.app.push_screen(LessonFormScreen(event.option.id))
