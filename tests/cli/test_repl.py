@@ -223,8 +223,10 @@ def test_a_lesson_at_the_line_prompt(tmp_path, content):
     each checkpoint with its figures, and keeps the answers in the save and runs/."""
     keys = "Ada\nsunny\ncommoditized\n1500\n0.2\n4\n" + "end\n" * 5 + "HHI low\n" + "quit\n"
     out = subprocess.run(
-        [sys.executable, "-m", "game.cli", "play", "--lesson", "solar-vs-steel"]
-        + ["--saves-dir", str(tmp_path / "saves"), "--content", str(default_content_dir())],
+        [
+            *(sys.executable, "-m", "game.cli", "play", "--lesson", "solar-vs-steel"),
+            *("--saves-dir", str(tmp_path / "saves"), "--content", str(default_content_dir())),
+        ],
         input=keys,
         capture_output=True,
         text=True,
@@ -236,7 +238,7 @@ def test_a_lesson_at_the_line_prompt(tmp_path, content):
     assert "choose one of: monopoly" in text  # "sunny" was asked again
     assert "checkpoint 1 of 4: quarter 5 (2026 Q1)" in text
     assert "HHI band:" in text and "answer kept in your save" in text
-    pt, game, _ = load_save(tmp_path / "saves" / "lesson-solar-vs-steel-Ada.toml", content)
+    _, game, _ = load_save(tmp_path / "saves" / "lesson-solar-vs-steel-Ada.toml", content)
     assert game.lesson[1].answers == {5: "HHI low"}
     assert game.lesson[1].predictions["verdict"] == "commoditized"
     assert (tmp_path / "runs" / "lesson-solar-vs-steel-Ada" / "summary.json").is_file()
