@@ -90,6 +90,7 @@ class GameSession:
         self._view: tuple | None = None
         self.standing = self._standing_from_records()
         self.last_report: v.QuarterReport | None = None
+        self._what_ifs: tuple | None = None
 
     # ------------------------------------------------------------------ creating
     @classmethod
@@ -966,12 +967,48 @@ class GameSession:
             return None
         return summary(self.game, policy=self.game.bot.name)
 
-    def debrief_md(self) -> str:
-        return debrief_md(self.game)
+    def debrief_md(self, what_ifs: bool | None = False) -> str:
+        """The debrief. what_ifs: True adds the what-if section (replays, about a
+        second); None adds a line saying it is being worked out; False leaves it out."""
+        md = debrief_md(self.game)
+        if what_ifs is None:
+            return _insert_section(md, WHAT_IFS_PENDING)
+        return _insert_section(md, self.what_ifs_md()) if what_ifs else md
+
+    def playthrough(self) -> Playthrough:
+        """The game so far as a checked playthrough (the save without its [save] table)."""
+        data = self._saver.data()
+        data.pop("save", None)
+        return script_from_data(data, self.content, shown=f"{self.save_name}.toml")
+
+    def what_ifs(self, top: int = 3) -> tuple[list, list[str]]:
+        """The `top` decisions that moved your score most, each found by playing the
+        same world again without it (game/play/whatif.py), and the lines that say
+        so (or why there are none). Kept until another quarter is played."""
+        key = (len(self.game.records), top)
+        if self._what_ifs is None or self._what_ifs[0] != key:
+            from .whatif import decisions, what_if_lines, what_ifs
+
+            pt = self.playthrough()
+            items = what_ifs(self.game, pt, top)
+            lines = what_if_lines(items, len(decisions(self.game, pt)))
+            self._what_ifs = (key, items, lines)
+        return self._what_ifs[1], self._what_ifs[2]
+
+    def what_ifs_md(self) -> str:
+        """The debrief's what-if section, as Markdown."""
+        from .whatif import what_ifs_section
+
+        items, lines = self.what_ifs()
+        return what_ifs_section(items, lines)
 
     def run_files(self) -> dict[str, str]:
-        """summary.json, quarters.csv, charts.csv and debrief.md, as `frontier run` writes them."""
-        return run_files(self.game)
+        """summary.json, quarters.csv, charts.csv and debrief.md, as `frontier run` writes
+        them; the debrief gains its what-if section once `what_ifs()` has found it."""
+        files = run_files(self.game)
+        if self._what_ifs is not None and self._what_ifs[0][0] == len(self.game.records):
+            files["debrief.md"] = _insert_section(files["debrief.md"], self.what_ifs_md())
+        return files
 
     def export(self, out: str | Path) -> Path:
         """Write the run's files into folder `out` (all or nothing)."""
@@ -986,6 +1023,21 @@ class GameSession:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+#: The what-if section while the replays run.
+WHAT_IFS_PENDING = (
+    "## What if: the decisions that moved your score most\n\n"
+    "Playing the game again without each of your decisions that mattered...\n"
+)
+
+
+def _insert_section(md: str, section: str) -> str:
+    """Put a debrief section before "## Decisions that mattered" (else at the end)."""
+    mark = "## Decisions that mattered"
+    if mark in md:
+        return md.replace(mark, section.rstrip() + "\n\n" + mark, 1)
+    return md.rstrip() + "\n\n" + section
 
 
 def standing_orders(game: Game) -> dict[str, Any]:

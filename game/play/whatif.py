@@ -466,7 +466,11 @@ def what_if_lines(items: list[WhatIf], decided: int) -> list[str]:
 def what_ifs_md(game: Game, pt: Playthrough, top: int = 3) -> str:
     """A debrief section: the decisions that moved your score most."""
     items = what_ifs(game, pt, top)
-    lines = what_if_lines(items, len(decisions(game, pt)))
+    return what_ifs_section(items, what_if_lines(items, len(decisions(game, pt))))
+
+
+def what_ifs_section(items: list[WhatIf], lines: list[str]) -> str:
+    """The what-if section of a debrief from what_ifs() and what_if_lines()."""
     out = ["## What if: the decisions that moved your score most", ""]
     out += [f"- {x}" for x in lines] if items else lines
     out += [
@@ -525,5 +529,6 @@ __all__ = [
     "what_if_lines",
     "what_ifs",
     "what_ifs_md",
+    "what_ifs_section",
     "write_script",
 ]

@@ -251,3 +251,36 @@ def test_a_game_that_does_not_replay_from_the_script_is_refused(cascade, content
     other = dict(CASCADE, seed=8)
     with pytest.raises(ValueError, match="does not replay"):
         what_ifs(game, script_from_data(other, content))
+
+
+def test_a_game_played_in_the_session_gets_its_what_ifs(content, tmp_path):
+    """The debrief's what-ifs for a game played quarter by quarter in a GameSession:
+    each equals `frontier compare` of the session's own playthrough against the
+    what-if's script, and the debrief and its export carry them."""
+    from game.play import GameSession
+
+    s = GameSession.new(content, scenario="default", seed=11, folder=tmp_path)
+    s.set("raise_funds", 5.0)
+    s.end_quarter(autosave=False, report=False)
+    s.set("prices.frontier", 4.0)
+    s.end_quarter(autosave=False, report=False)
+    s.set("train", {"params": 8e11, "tokens": 1.6e13, "quarters": 2})
+    while not s.done:
+        s.end_quarter(autosave=False, report=False)
+    items, lines = s.what_ifs()
+    assert 1 <= len(items) <= 3 and lines == [w.text for w in items]
+    pt = s.playthrough()
+    for w in items:
+        cmp = compare(pt, script_from_data(w.script, content, shown="without.toml"))
+        data = compare_json(cmp)
+        assert data["first_order_difference"] == w.quarter
+        moved = data["moved"]  # what compare lists moved; the rest stayed put
+        score = moved.get("score", {"a": w.score_with, "b": w.score_with})
+        assert score == {"a": w.score_with, "b": w.score_without}
+        profit = moved.get("cumulative_profit", {"a": w.profit_with, "b": w.profit_with})
+        assert profit == {"a": w.profit_with, "b": w.profit_without}
+    md = s.debrief_md(what_ifs=True)
+    assert "## What if: the decisions that moved your score most" in md
+    assert md.index("## What if") < md.index("## Decisions that mattered")
+    exported = s.export(tmp_path / "out") / "debrief.md"
+    assert items[0].text in exported.read_text()

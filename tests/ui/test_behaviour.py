@@ -164,3 +164,33 @@ async def test_the_guided_start_shows_and_k_skips_it(tmp_path):
         await pilot.pause()
         assert "Guided start" not in flat_text(app)
         assert app.session.tutorial() is None
+
+
+async def test_the_debrief_works_out_the_what_ifs_without_blocking(tmp_path):
+    """The debrief is on screen at once; the three what-ifs (replays of the game without
+    each decision) arrive from a worker and are the session's own."""
+    from textual.widgets import Markdown
+
+    from game.ui.screens.debrief import DebriefScreen
+
+    app = make_app(tmp_path, scenario="default", seed=11)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await ready(pilot)
+        s = app.session
+        s.set("raise_funds", 5.0)
+        s.end_quarter(autosave=False)
+        s.set("prices.frontier", 4.0)
+        while not s.done:
+            s.end_quarter(autosave=False)
+        app.screen.refresh_view()
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, DebriefScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.what_ifs_ready
+        source = app.screen.query_one("#debrief-md", Markdown).source
+        _, lines = s.what_ifs()
+        assert "## What if: the decisions that moved your score most" in source
+        assert all(x in source for x in lines)
+        assert "Playing the game again without" not in source  # the placeholder is gone

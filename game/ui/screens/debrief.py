@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -28,6 +28,7 @@ class DebriefScreen(Screen):
     def __init__(self, session):
         super().__init__()
         self.session = session
+        self.what_ifs_ready = False
 
     def compose(self) -> ComposeResult:
         s = self.session
@@ -52,7 +53,7 @@ class DebriefScreen(Screen):
                 ),
                 id="debrief-head",
             )
-            yield Markdown(s.debrief_md(), id="debrief-md")
+            yield Markdown(s.debrief_md(what_ifs=None), id="debrief-md")
             with Horizontal(classes="panel-buttons"):
                 yield Button("Export (x)", id="export", variant="primary")
                 yield Button("Title screen (n)", id="title")
@@ -61,6 +62,22 @@ class DebriefScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#debrief-md").focus()
+        self.write_lesson_run()
+        self.find_what_ifs()
+
+    @work(thread=True, exclusive=True, group="what-ifs", exit_on_error=False)
+    def find_what_ifs(self) -> None:
+        """The what-ifs replay the game once per decision (about a second): in a
+        thread, so the debrief is on screen at once and stays responsive."""
+        md = self.session.debrief_md(what_ifs=True)
+        self.app.call_from_thread(self._what_ifs_found, md)
+
+    def _what_ifs_found(self, md: str) -> None:
+        self.what_ifs_ready = True
+        self.query_one("#debrief-md", Markdown).update(md)
+        self.write_lesson_run()  # again, its debrief.md now with the what-ifs
+
+    def write_lesson_run(self) -> None:
         s = self.session
         if s.lesson is not None:  # the lesson's answers go where the teacher collects them
             try:
