@@ -267,6 +267,18 @@ def debrief_md(game: Game, script: str | None = None, s: dict | None = None) -> 
         f"and the revenue-weighted Lerner index was {s['lerner']:.2f} (price above marginal "
         "cost, as a share of price)."
     )
+    from .industry import industry
+
+    why = industry(game)
+    if why is not None:
+        add("")
+        add(
+            f"Why: the verdict reads the average of the last {why.window} quarters "
+            "(docs/model.md 14.1):"
+        )
+        add("")
+        for r in why.reasons:
+            add(f"- {r}")
     add("")
     add("## Your result")
     add("")
