@@ -87,7 +87,7 @@ def _blocks(text: str) -> list[tuple[str, str]]:
     """(section id, code block) for every indented block of the card, in order."""
     out: list[tuple[str, str]] = []
     section, block = "intro", []
-    for line in text.splitlines() + [""]:
+    for line in [*text.splitlines(), ""]:
         m = re.match(r"## (\d+)\.", line)
         if m:
             section = m.group(1)
