@@ -631,7 +631,7 @@ def lesson_form(content, lid: str, seed: int | None = None) -> LessonForm:
         lid,
         m.title,
         m.minutes,
-        reflow(m.predict),
+        reflow(m.predict).replace("`", ""),  # Markdown code marks read as plain text
         world,
         groups,
         seed,

@@ -255,7 +255,7 @@ class DiscussScreen(Screen):
         self.query_one("#discuss-title", Static).update(
             Content.assemble(
                 (f"Question {self.at + 1} of {len(self.questions)}", "bold"),
-                "  (left and right for the others; n: numbers)",
+                " · left and right for the others; n: numbers",
             )
         )
         self.query_one("#discuss-question", Static).update(Content(q.question))
