@@ -44,6 +44,9 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("bench", "time the engine"),
 )
 
+#: The themes of the terminal app (game.ui.app.THEMES, which cli does not import).
+THEMES = ("dark", "light", "high-contrast")
+
 # Options whose value is a positive number. Used to catch "--flops -1e24", which
 # argparse would otherwise misread as an unknown option.
 NUMERIC_OPTIONS = ("--flops", "--params", "--tokens")
@@ -341,7 +344,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="play at a line prompt even in a terminal (pipes always get it)",
     )
     play.add_argument(
-        "--theme", metavar="NAME", help="colour theme of the terminal app (not the line prompt)"
+        "--theme",
+        metavar="NAME",
+        choices=THEMES,
+        help=f"colour theme of the terminal app, one of {', '.join(THEMES)} (not the line prompt)",
     )
     saves_flag(play)
     content_flag(play)

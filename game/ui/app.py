@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 
 from textual import work
@@ -9,14 +10,28 @@ from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.message import Message
-from textual.theme import Theme
+from textual.theme import BUILTIN_THEMES, Theme
 
 #: The themes `--theme` and the palette offer: our names -> Textual theme names.
 THEMES = {
-    "dark": "textual-dark",
-    "light": "textual-light",
+    "dark": "frontier-dark",
+    "light": "frontier-light",
     "high-contrast": "frontier-high-contrast",
 }
+
+
+def _variant(base: str, name: str, variables: dict[str, str]) -> Theme:
+    """One of Textual's themes under our name, with some of its colours changed."""
+    theme = BUILTIN_THEMES[base]
+    return replace(theme, name=name, variables={**theme.variables, **variables})
+
+
+# Textual's dark and light themes, with the colours that fell short of a 4.5:1 contrast
+# on their background (WCAG AA) darkened: the highlighted row or checkbox in dark
+# (#0178D4 behind light text is 3.8:1), a rise in green in light (#337E4A on #E0E0E0
+# is 3.8:1). tests/ui/test_themes.py measures every number on screen.
+DARK = _variant("textual-dark", "frontier-dark", {"block-cursor-background": "#0A5A9C"})
+LIGHT = _variant("textual-light", "frontier-light", {"text-success": "#155C2A"})
 
 HIGH_CONTRAST = Theme(
     name="frontier-high-contrast",
@@ -124,7 +139,8 @@ class FrontierApp(App):
         measure: bool = False,
     ):
         super().__init__()
-        self.register_theme(HIGH_CONTRAST)
+        for theme in (DARK, LIGHT, HIGH_CONTRAST):
+            self.register_theme(theme)
         self.start = {
             "scenario": scenario or "default",
             "seed": seed,
@@ -166,6 +182,12 @@ class FrontierApp(App):
 
     # ------------------------------------------------------------------ start-up
     def on_mount(self) -> None:
+        if self.theme_name not in THEMES:  # say so rather than play in another theme
+            self.exit_message = (
+                f"frontier: unknown theme {self.theme_name!r}; the themes are " + ", ".join(THEMES)
+            )
+            self.exit(return_code=2)
+            return
         self.set_theme(self.theme_name)
         from .screens.title import TitleScreen
 
@@ -288,7 +310,8 @@ class FrontierApp(App):
 
     # ------------------------------------------------------------------ actions
     def set_theme(self, name: str) -> None:
-        self.theme = THEMES.get(name, name if name in self.available_themes else "textual-dark")
+        """Our theme `name` (dark, light, high-contrast), or a Textual theme by its name."""
+        self.theme = THEMES.get(name, name if name in self.available_themes else THEMES["dark"])
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen

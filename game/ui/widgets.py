@@ -6,6 +6,9 @@ as markup), so a lab named "[Apex] [/]" shows as written.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 from textual.app import RenderResult
 from textual.content import Content
 from textual.widgets import Static
@@ -38,6 +41,96 @@ def term(label: str, term_id: str | None) -> Content:
     )
 
 
+#: The words on screen that name a glossary entry (regular expressions without capturing
+#: groups, matched whole and case-insensitively): `Linker` turns the first mention of each
+#: on a screen into a link to its entry. Longer phrases win over the words inside them.
+TERM_WORDS: dict[str, tuple[str, ...]] = {
+    "hhi": ("HHI", "Herfindahl"),
+    "cr4": ("CR4",),
+    "lerner-index": ("Lerner(?: index)?",),
+    "markup": ("markups?",),
+    "verdict": ("(?:market )?verdicts?",),
+    "oligopoly": (r"oligopol\w*",),
+    "commoditization": (r"commoditi[sz]\w*",),
+    "value-chain": ("value chain", "who captures the value"),
+    "consumer-surplus": ("consumer surplus", "buyers' surplus"),
+    "constant-capability-price": (
+        "(?:price of )?constant[- ]capability(?: price)?",
+        "const-capability(?: price)?",
+    ),
+    "capability-index": ("capability(?: index)?",),
+    "open-weights": ("open[- ]weights?",),
+    "scaling-law": ("scaling laws?", "scaling (?:holds|stalls|stops|stopped)"),
+    "compute-optimal": ("compute-optimal",),
+    "over-training": (r"over-train\w*",),
+    "algorithmic-progress": ("algorithmic progress",),
+    "data-wall": ("data wall", "data stock"),
+    "parameters": (r"param\w*",),
+    "tokens": (r"token\w*",),
+    "flops": (r"FLOP\w*",),
+    "utilization": ("utili[sz]ation",),
+    "inference": ("inference", "serving costs?"),
+    "distillation": (r"distil\w*",),
+    "reliability": ("reliability",),
+    "specialization": (r"speciali[sz]\w*",),
+    "switching-costs": ("switching costs?", "lock-in"),
+    "logit-demand": ("logit(?: demand)?",),
+    "best-response": ("best[- ]response",),
+    "sunk-costs": ("sunk costs?",),
+    "economic-profit": ("economic profit", "operating profit"),
+    "learning-curve": ("learning curve", "Swanson"),
+    "bass-diffusion": ("adoption", "Bass diffusion"),
+    "hype-cycle": (r"hype\w*(?: cycle)?", "investor (?:mood|sentiment)", "investors' mood"),
+    "dilution": (r"dilut\w*", "founders' stake", "valuation"),
+    "government-contract": ("government contracts?",),
+    "nationalization": (r"nationali[sz]\w*",),
+}
+
+
+def _term_pattern() -> tuple[re.Pattern, list[str]]:
+    pairs = sorted(
+        ((p, tid) for tid, ps in TERM_WORDS.items() for p in ps), key=lambda x: -len(x[0])
+    )
+    rx = "|".join(f"({p})" for p, _ in pairs)
+    return re.compile(rf"(?<![\w-])(?:{rx})(?![\w-])", re.IGNORECASE), [t for _, t in pairs]
+
+
+_TERMS_RX, _TERM_IDS = _term_pattern()
+
+
+def glossary_link(text: str, term_id: str) -> Content:
+    """`text` as a link to a glossary entry (underlined by the link style, not bold)."""
+    return Content(text).stylize(f"@click=app.glossary('{term_id}')")
+
+
+class Linker:
+    """Links the first mention of each glossary term on one screen.
+
+    Call it on plain text (engine text, tips, help) to get a Content with the first
+    mention of each term linked; `term` links a label and counts it as the mention.
+    """
+
+    def __init__(self, seen: Iterable[str] = ()):
+        self.seen: set[str] = set(seen)
+
+    def term(self, label: str, term_id: str) -> Content:
+        self.seen.add(term_id)
+        return term(label, term_id)
+
+    def __call__(self, text: str, style: str = "") -> Content:
+        out: list = []
+        at = 0
+        for m in _TERMS_RX.finditer(text):
+            tid = _TERM_IDS[m.lastindex - 1]
+            if tid in self.seen:
+                continue
+            self.seen.add(tid)
+            out += [text[at : m.start()], glossary_link(m.group(), tid)]
+            at = m.end()
+        content = Content.assemble(*out, text[at:]) if out else Content(text)
+        return content.stylize(style) if style else content
+
+
 def line(*parts: str | Content | tuple[str, str]) -> Content:
     """Content from plain strings, Contents and (text, style) pairs; no markup parsed."""
     return Content.assemble(*parts)
@@ -62,8 +155,9 @@ def fit(text: str, width: int) -> str:
 
 
 def change(x: float | None, fmt) -> tuple[str, str]:
-    """A change as (text, style): green up, red down."""
+    """A change as (text, style): green up, red down (the theme's text colours for
+    success and error, which stay readable on its background)."""
     if x is None:
         return ("", "")
-    style = "green" if x > 1e-12 else "red" if x < -1e-12 else ""
+    style = "$text-success" if x > 1e-12 else "$text-error" if x < -1e-12 else ""
     return (fmt(x), style)

@@ -205,9 +205,9 @@ def test_a_terminal_goes_to_the_app_unless_plain(tmp_path, monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "game.ui", app)
     monkeypatch.setattr(sys, "stdin", Tty(["quit\n"]))
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
-    argv = ["play", "--saves-dir", str(tmp_path), "--seed", "4", "--theme", "contrast"]
+    argv = ["play", "--saves-dir", str(tmp_path), "--seed", "4", "--theme", "high-contrast"]
     assert main(argv) == 7
-    assert calls[0].theme == "contrast" and calls[0].plain is False
+    assert calls[0].theme == "high-contrast" and calls[0].plain is False
     # --plain: the line prompt, even in a terminal.
     assert main([*argv, "--plain"]) == 0
     assert len(calls) == 1 and "You run Your Lab" in capsys.readouterr().out

@@ -120,7 +120,7 @@ async def test_themes_include_a_high_contrast_one(tmp_path):
         await ready(pilot)
         assert app.theme == "frontier-high-contrast"
         app.set_theme("light")
-        assert app.theme == "textual-light"
+        assert app.theme == "frontier-light"
 
 
 def test_the_first_screen_needs_no_numpy():

@@ -44,6 +44,24 @@ def screen_text(app) -> str:
     return console.export_text()
 
 
+def screen_segments(app) -> list[list[tuple[int, str, object]]]:
+    """What the terminal shows now, row by row: (x, text, rich Style) for each segment,
+    with the final colours (themes, opacity and the app's line filters applied) and the
+    meta of each span (a link's action is `style.meta["@click"]`)."""
+    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    rows = []
+    for strips in update.strips:
+        x, row = 0, []
+        for strip in strips:
+            for seg in strip:
+                if seg.control:
+                    continue
+                row.append((x, seg.text, seg.style))
+                x += seg.cell_length
+        rows.append(row)
+    return rows
+
+
 def flat_text(app) -> str:
     """The screen's words with line breaks and runs of spaces folded to one space."""
     return " ".join(screen_text(app).split())

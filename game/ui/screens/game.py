@@ -15,7 +15,7 @@ from textual.widgets import Footer, Sparkline, Static
 
 from game.play import count, money, signed_money
 
-from ..widgets import TooSmall, change, fit, line, lines, pct, term
+from ..widgets import Linker, TooSmall, change, fit, line, lines, pct
 
 PANELS = {
     "compute": ("c", "Compute", "lease or buy GPUs"),
@@ -62,6 +62,7 @@ class GameScreen(Screen):
         self.report_screen = None
         self.report_name = f"report-{id(self)}"
         self.charts_name = f"charts-{id(self)}"
+        self.linked: set[str] = set()  # glossary terms the dashboard links already
 
     def on_unmount(self) -> None:
         app = self.app
@@ -124,14 +125,16 @@ class GameScreen(Screen):
     def refresh_view(self) -> None:
         """Update every widget in place from the session's view."""
         v = self.session.view()
+        lk = Linker()  # the first mention of each term on the dashboard is a link
         with self.app.batch_update():
-            self.query_one("#topbar", Static).update(self._topbar(v))
-            self.query_one("#lab", Static).update(self._lab(v))
-            self.query_one("#market", Static).update(self._market(v))
-            self.query_one("#shares", Static).update(self._shares(v))
-            self.query_one("#rivals", Static).update(self._rivals(v))
-            self.query_one("#goals", Static).update(self._goals(v))
-            self.query_one("#news", Static).update(self._news(v))
+            self.query_one("#topbar", Static).update(self._topbar(v, lk))
+            self.query_one("#lab", Static).update(self._lab(v, lk))
+            self.query_one("#market", Static).update(self._market(v, lk))
+            self.query_one("#shares", Static).update(self._shares(v, lk))
+            self.query_one("#rivals", Static).update(self._rivals(v, lk))
+            self.query_one("#goals", Static).update(self._goals(v, lk))
+            self.query_one("#news", Static).update(self._news(v, lk))
+            self.linked = set(lk.seen)
             h = v.history
             show = len(h.cash) >= 4
             for row in self.query(".spark-row"):
@@ -144,12 +147,13 @@ class GameScreen(Screen):
 
     def refresh_draft(self, refusals=None) -> None:
         s = self.session
+        lk = Linker(self.linked)
         parts: list = [("Orders: ", "bold")]
         d = s.draft
         if not d:
             parts.append("none new; last quarter's carry on")
         else:
-            parts.append(describe_draft(d))
+            parts.append(lk(describe_draft(d)))
         st = s.view().standing if refusals is None else None
         if st is not None:
             rented = f"renting {st.lease:,.0f}k GPUs" if st.lease >= 0.5 else "no GPUs rented"
@@ -161,21 +165,21 @@ class GameScreen(Screen):
         widget = self.query_one("#draft", Static)
         if refusals:
             text = "; ".join(f"{r.field}: {r.reason}" for r in refusals)
-            widget.update(line(("Refused: ", "bold red"), text))
+            widget.update(line(("Refused: ", "bold $text-error"), lk(text)))
             widget.add_class("refused")
         else:
             widget.update(line(*parts))
             widget.remove_class("refused")
 
-    def _topbar(self, v) -> Content:
+    def _topbar(self, v, lk: Linker) -> Content:
         status = "game over" if v.done else f"quarter {v.quarter}/{v.quarters}"
         met = sum(g.met for g in v.goals)
         goals = f"goals on track {met}/{len(v.goals)}" if v.goals else f"score {v.score}/100"
         if v.lesson:  # a lesson: its next checkpoint matters more than the title
-            return line((v.date, "bold"), f" · {status} · {goals} · ", fit(v.lesson, 48))
-        return line((v.date, "bold"), f" · {status} · {goals} · ", fit(v.title, 40))
+            return line((v.date, "bold"), f" · {status} · {goals} · ", lk(fit(v.lesson, 48)))
+        return line((v.date, "bold"), f" · {status} · {goals} · ", lk(fit(v.title, 40)))
 
-    def _lab(self, v) -> Content:
+    def _lab(self, v, lk: Linker) -> Content:
         a = v.lab
         rows = [
             line(
@@ -206,14 +210,16 @@ class GameScreen(Screen):
                     f"  {runway}",
                 ),
                 line(
-                    f"Costs {money(a.costs)}  profit ",
+                    f"Costs {money(a.costs)}  ",
+                    lk.term("profit", "economic-profit"),
+                    " ",
                     (money(a.profit), "bold"),
                     " ",
                     change(a.profit_change, signed_money),
                 ),
             ]
         rows.append(
-            line(term("Valuation", "dilution"), f" {money(a.valuation)}, you own {a.equity:.0%}")
+            line(lk.term("Valuation", "dilution"), f" {money(a.valuation)}, you own {a.equity:.0%}")
         )
         rows.append(
             line(
@@ -224,9 +230,11 @@ class GameScreen(Screen):
         rows.append(
             line(
                 ("model    ", "bold"),
-                term("cap", "capability-index"),
-                (" price/M  cost/M ", "bold"),
-                term("margin", "lerner-index"),
+                lk.term("cap", "capability-index"),
+                (" price/M  ", "bold"),
+                lk.term("cost/M", "inference"),
+                " ",
+                lk.term("margin", "lerner-index"),
             )
         )
         for m in a.models:
@@ -240,8 +248,8 @@ class GameScreen(Screen):
         if best is not None:  # the ladder's name for the best model (the glossary has them all)
             rows.append(
                 line(
-                    term("Level", "capability-index"),
-                    fit(f": {best.level}" + (" (open)" if best.open_weights else ""), 34),
+                    lk.term("Level", "capability-index"),
+                    lk(fit(f": {best.level}" + (" (open)" if best.open_weights else ""), 34)),
                 )
             )
         if a.training:
@@ -255,24 +263,26 @@ class GameScreen(Screen):
         if v.played:
             rows.append(line(f"Revenue share {pct(a.revenue_share, 1)}; served {pct(a.served)}"))
         if a.building:
-            rows.append(line("Building " + ", ".join(f"{p} ({q}q)" for p, q in a.building)))
-        rows.append(line("Products " + (", ".join(a.products) or "none")))
+            rows.append(line(lk("Building " + ", ".join(f"{p} ({q}q)" for p, q in a.building))))
+        rows.append(line(lk("Products " + (", ".join(a.products) or "none"))))
         if a.debt > 0:
             rows.append(line(f"Debt {money(a.debt)}"))
         if a.costs_detail:
             rows.append(line(("Costs last quarter", "bold")))
-            rows += [line(f"  {fit(c.name, 26):<26} {money(c.amount)}") for c in a.costs_detail]
+            rows += [
+                line(lk(f"  {fit(c.name, 26):<26}"), f" {money(c.amount)}") for c in a.costs_detail
+            ]
         return lines(rows)
 
-    def _market(self, v) -> Content:
+    def _market(self, v, lk: Linker) -> Content:
         m = v.market
         if m.hhi is None:
             return lines(
                 [
                     line("No quarter played yet: press e."),
                     line(
-                        term("Open weights", "open-weights"),
-                        f": capability {m.open_capability:.2f}",
+                        lk.term("Open weights", "open-weights"),
+                        lk(f": capability {m.open_capability:.2f}"),
                     ),
                     line(f"{m.labs_alive} labs compete."),
                 ]
@@ -280,45 +290,45 @@ class GameScreen(Screen):
         return lines(
             [
                 line(
-                    term("HHI", "hhi"),
+                    lk.term("HHI", "hhi"),
                     f" {m.hhi:,.0f} ",
-                    term("CR4", "cr4"),
+                    lk.term("CR4", "cr4"),
                     f" {pct(m.cr4)} ",
-                    term("Lerner", "lerner-index"),
+                    lk.term("Lerner", "lerner-index"),
                     f" {m.lerner:.2f}",
                 ),
-                line(term("Verdict", "verdict"), " ", (fit(m.verdict or "", 28), "bold")),
-                line(fit(m.trend, 38)),
+                line(lk.term("Verdict", "verdict"), " ", lk(fit(m.verdict or "", 28), "bold")),
+                line(lk(fit(m.trend, 38))),
                 line(
-                    term("Const-capability price", "constant-capability-price"),
+                    lk.term("Const-capability price", "constant-capability-price"),
                     f" ${m.constant_cap_price:.2f}/M",
                 ),
                 line(
                     f"Frontier {m.frontier:.2f}; ",
-                    term("open", "open-weights"),
+                    lk.term("open", "open-weights"),
                     f" {m.open_capability:.2f} ${m.open_price:.2f}/M",
                 ),
                 line(f"GPU-hour ${m.gpu_hour:.2f}; {m.labs_alive} labs alive"),
                 line(
-                    term("Adoption", "bass-diffusion"),
+                    lk.term("Adoption", "bass-diffusion"),
                     f" {pct(m.adoption)} ",
-                    term("investor mood", "hype-cycle"),
+                    lk.term("investor mood", "hype-cycle"),
                     f" {m.sentiment:.2f}",
                 ),
             ]
         )
 
-    def _shares(self, v) -> Content:
+    def _shares(self, v, lk: Linker) -> Content:
         if not v.played:
             return lines(
-                [line(f"{fit(s.name, 24):<24}    -") for s in v.lab.shares]
+                [line(lk(f"{fit(s.name, 24):<24}"), "    -") for s in v.lab.shares]
                 + [line("(buyers choose in the first quarter)")]
             )
         rows = []
         for s in v.lab.shares:
             rows.append(
                 line(
-                    f"{fit(s.name, 24):<24} ",
+                    lk(f"{fit(s.name, 24):<24} "),
                     (f"{pct(s.share):>4}", "bold"),
                     " ",
                     change(s.change if v.played > 1 else None, lambda d: f"{d * 100:+.1f}"),
@@ -326,7 +336,7 @@ class GameScreen(Screen):
             )
         return lines(rows)
 
-    def _rivals(self, v) -> Content:
+    def _rivals(self, v, lk: Linker) -> Content:
         rows = [line(("lab            cap  price/M  rev.share", "bold"))]
         for r in v.rivals:
             if not r.alive:
@@ -338,30 +348,30 @@ class GameScreen(Screen):
             )
         return lines(rows)
 
-    def _goals(self, v) -> Content:
+    def _goals(self, v, lk: Linker) -> Content:
         if not v.goals:
             return lines([line("Survive to the end.")])
         rows = []
         for g in v.goals:
-            mark = ("on track ", "bold green") if g.met else ("not yet  ", "bold")
-            rows.append(line(mark, f"{g.text}: {g.status}"))
+            mark = ("on track ", "bold $text-success") if g.met else ("not yet  ", "bold")
+            rows.append(line(mark, lk(f"{g.text}: {g.status}")))
         return lines(rows)
 
-    def _news(self, v) -> Content:
+    def _news(self, v, lk: Linker) -> Content:
         rows = []
         t = self.session.tutorial()
         if t is not None:
             rows.append(
                 line(
-                    (f"Guided start {t.number}/{t.of}: {t.title}. ", "bold"),
-                    t.text,
+                    lk(f"Guided start {t.number}/{t.of}: {t.title}. ", "bold"),
+                    lk(t.text),
                     ("  (k skips the guided start)", "italic"),
                 )
             )
         # What happened first, then what it calls for (the report said both, in order).
         for n in v.news:
-            rows.append(line(("* " if n.mine else "- ", "bold"), n.text))
-        rows += [line(("Tip: ", "bold"), h) for h in v.hints]
+            rows.append(line(("* " if n.mine else "- ", "bold"), lk(n.text)))
+        rows += [line(("Tip: ", "bold"), lk(h)) for h in v.hints]
         if not rows:
             return lines([line("A quiet quarter: no market events.")])
         return lines(rows)
@@ -384,7 +394,7 @@ class GameScreen(Screen):
             report = s.end_quarter()
         except self.app.play.OrderError as e:
             self.query_one("#draft", Static).update(
-                line(("Refused: ", "bold red"), "; ".join(e.reasons))
+                line(("Refused: ", "bold $text-error"), "; ".join(e.reasons))
             )
             return
         self.show_report(report)

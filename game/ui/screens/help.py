@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..widgets import TooSmall, line, lines
+from ..widgets import Linker, TooSmall, line, lines
 from .listing import ListDetailScreen
 
 PANEL_HELP = (
@@ -73,10 +73,11 @@ class HelpScreen(Screen):
     def compose(self) -> ComposeResult:
         from .game import PANELS, GameScreen
 
+        lk = Linker()  # the first mention of each term is a link to its entry
         rows: list = [line(("Keys", "bold"))]
         for b in GameScreen.BINDINGS:
             key = {"question_mark": "?", "slash": "/"}.get(b.key, b.key)
-            rows.append(line(f"  {key:<4} {b.description}"))
+            rows.append(line(lk(f"  {key:<4} {b.description}")))
         rows += [
             line("  ctrl+p  command palette (every action, panels, themes)"),
             line("  ctrl+q  quit (asks first, then saves)"),
@@ -84,10 +85,10 @@ class HelpScreen(Screen):
             line(("Decision panels", "bold"), " (each previews next quarter before you apply)"),
         ]
         for _, (k, label, hint) in PANELS.items():
-            rows.append(line(f"  {k}  {label}: {hint}"))
+            rows.append(line(lk(f"  {k}  {label}: {hint}")))
         rows += ["", line(("The dashboard", "bold"))]
         for title, text in PANEL_HELP:
-            rows.append(line((f"  {title}: ", "bold"), text))
+            rows.append(line((f"  {title}: ", "bold"), lk(text)))
         rows += [
             "",
             line(

@@ -12,7 +12,7 @@ from textual.widgets import Footer, Static
 
 from game.play import count, money
 
-from ..widgets import TooSmall, line, lines, term
+from ..widgets import Linker, TooSmall, line, lines
 
 
 def _share(x: float | None) -> str:
@@ -37,32 +37,36 @@ class IndustryScreen(Screen):
         if v is None:
             return Content("No quarter played yet: the industry's figures start after the first.")
         w = max(len(r.layer) for r in v.layers)
+        lk = Linker()  # the first mention of each term is a link to its entry
         rows: list = [
             line(("The industry after ", "bold"), (v.date, "bold"), f" (quarter {v.quarters})"),
             "",
-            line(term("Who captures the value", "value-chain")),
+            line(lk.term("Who captures the value", "value-chain")),
             line((f"  {'layer':<{w}}  {'this quarter':>15}   {'over the game':>15}", "bold")),
         ]
         for r in v.layers:
             rows.append(
                 line(
-                    f"  {r.layer:<{w}}  {money(r.now):>9} {_share(r.now_share):>5}"
-                    f"   {money(r.total):>9} {_share(r.total_share):>5}"
+                    lk(f"  {r.layer:<{w}}  "),
+                    f"{money(r.now):>9} {_share(r.now_share):>5}"
+                    f"   {money(r.total):>9} {_share(r.total_share):>5}",
                 )
             )
         rows += [
-            f"  Each layer's figure: {v.layers_note}. Shares are of the value created; "
-            "a layer that lost money shows 'loss'.",
+            lk(
+                f"  Each layer's figure: {v.layers_note}. Shares are of the value created; "
+                "a layer that lost money shows 'loss'."
+            ),
             "",
             line(
-                term("Verdict", "verdict"),
+                lk.term("Verdict", "verdict"),
                 ": ",
-                (v.verdict, "bold"),
+                lk(v.verdict, "bold"),
                 f" (the averages of the last {v.window} quarters)",
             ),
-            *(line(f"  - {r}") for r in v.reasons),
+            *(line("  - ", lk(r)) for r in v.reasons),
             "",
-            line(term("Open weights", "open-weights")),
+            line(lk.term("Open weights", "open-weights")),
             line(
                 f"  best open model {v.open_capability:.2f} against the frontier "
                 f"{v.frontier:.2f} ({v.frontier_level}): "
@@ -77,19 +81,23 @@ class IndustryScreen(Screen):
                 "late (the lag shortens over the first years)"
             ),
             line(
-                f"  hosts charge ${v.open_price:,.2f}/M tokens and serve "
-                f"{v.open_token_share:.0%} of all tokens"
+                lk(
+                    f"  hosts charge ${v.open_price:,.2f}/M tokens and serve "
+                    f"{v.open_token_share:.0%} of all tokens"
+                )
             ),
             "",
-            line(term("Data", "data-wall")),
-            line(f"  unique text to train on: {count(v.data_stock)} tokens"),
+            line(lk.term("Data", "data-wall")),
+            line(lk(f"  unique text to train on: {count(v.data_stock)} tokens")),
         ]
         if v.biggest_run_lab:
             rows.append(
                 line(
-                    f"  the biggest latest run ({v.biggest_run_lab}) reads "
-                    f"{count(v.biggest_run_tokens)} tokens, {v.data_used:.0%} of the stock"
-                    + (": past 100% it repeats data and learns less" if v.data_used > 1 else "")
+                    lk(
+                        f"  the biggest latest run ({v.biggest_run_lab}) reads "
+                        f"{count(v.biggest_run_tokens)} tokens, {v.data_used:.0%} of the stock"
+                        + (": past 100% it repeats data and learns less" if v.data_used > 1 else "")
+                    )
                 )
             )
         return lines(rows)

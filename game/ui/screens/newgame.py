@@ -10,7 +10,7 @@ from textual.content import Content
 from textual.widgets import Button, Footer, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from ..widgets import TooSmall
+from ..widgets import Linker, TooSmall
 from .listing import ListDetailScreen
 
 
@@ -68,15 +68,16 @@ class NewGameScreen(ListDetailScreen):
         c = self.cards.get(sid)
         if c is None:
             return None
+        lk = Linker()  # the first mention of each term is a link to its entry
         return [
-            Content.styled(c.title, "bold"),
-            f"{c.quarters} quarters from {c.start_year}; designed to end: {c.designed_outcome}",
+            lk(c.title, "bold"),
+            lk(f"{c.quarters} quarters from {c.start_year}; designed to end: {c.designed_outcome}"),
             Content.styled("Your goals", "bold"),
-            *(f"- {g}" for g in c.goals),
+            *(lk(f"- {g}") for g in c.goals),
             Content.styled("What it teaches", "bold"),
-            c.teaches,
+            lk(c.teaches),
             "",
-            c.story,
+            lk(c.story),
         ]
 
     @on(Button.Pressed, "#start")
@@ -161,16 +162,17 @@ class LessonsScreen(ListDetailScreen):
         c = self.cards.get(lid)
         if c is None:
             return None
+        lk = Linker()  # the first mention of each term is a link to its entry
         return [
-            Content.styled(c.title, "bold"),
+            lk(c.title, "bold"),
             f"{c.minutes} minutes; scenario {c.scenario}, "
             + (f"seed {c.seed}" if c.seed is not None else "a world of your own (a random seed)"),
             "",
             Content.styled("Before you play, predict", "bold"),
-            c.predict,
+            lk(c.predict),
             "",
             Content.styled("Objectives", "bold"),
-            *(f"- {o}" for o in c.objectives),
+            *(lk(f"- {o}") for o in c.objectives),
         ]
 
     @on(OptionList.OptionSelected, "#lesson-list")

@@ -18,7 +18,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, ProgressBar, Select, Static
 
-from ..widgets import TooSmall, line, lines
+from ..widgets import Linker, TooSmall, line, lines
 
 WORLDS = 300
 VERDICT_ORDER = ("monopoly", "consolidated oligopoly", "competitive", "commoditized")
@@ -62,11 +62,13 @@ class OddsScreen(Screen):
                 lines(
                     [
                         line(("What are my odds?", "bold")),
-                        "Copies of this game, played from now to the end. "
-                        "What you can see is copied; what is still to come is drawn "
-                        "afresh in each copy, and so is what the game hides (whether "
-                        "scaling holds, how loyal buyers are), given what it has shown. "
-                        "Your game is not touched.",
+                        Linker()(
+                            "Copies of this game, played from now to the end. "
+                            "What you can see is copied; what is still to come is drawn "
+                            "afresh in each copy, and so is what the game hides (whether "
+                            "scaling holds, how loyal buyers are), given what it has shown. "
+                            "Your game is not touched."
+                        ),
                     ]
                 ),
                 id="odds-intro",
@@ -133,16 +135,17 @@ class OddsScreen(Screen):
 
     def _text(self, r: dict, policy: str) -> Content:
         who = "your standing orders" if policy == "standing" else f"the {policy} bot"
+        lk = Linker()  # the first mention of each term is a link to its entry
         rows: list = [
             line(
                 (f"{r['worlds']} copies from quarter {r['from_quarter']}", "bold"),
                 f", {who} in your seat:",
             ),
-            line(("How the market ends", "bold")),
+            line(lk.term("How the market ends", "verdict")),  # the verdict, as a term
         ]
         for v in VERDICT_ORDER:
             share = r["verdicts"][v]
-            rows.append(line(f"  {v:<23} {_bar(share)} {share:>4.0%}"))
+            rows.append(line(lk(f"  {v:<23}"), f" {_bar(share)} {share:>4.0%}"))
         rows += [
             line(
                 ("Your lab survives", "bold"),
@@ -155,7 +158,7 @@ class OddsScreen(Screen):
         st = r["player_stake"]
         rows += [
             line(
-                ("Founders' stake at the end", "bold"),
+                lk("Founders' stake at the end", "bold"),
                 f": median ${st['p50']:,.1f}B (one in ten below ${st['p10']:,.1f}B, "
                 f"one in ten above ${st['p90']:,.1f}B).",
             ),

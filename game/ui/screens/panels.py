@@ -22,7 +22,7 @@ from textual.widgets import Checkbox, Input, Select, Static
 
 from game.play import DraftError, count, money, sci
 
-from ..widgets import TooSmall, fit, line, lines, pct, term
+from ..widgets import Linker, TooSmall, fit, line, lines, pct, term
 
 
 def parse_number(text: str) -> float | None:
@@ -53,13 +53,17 @@ class Panel(Screen[bool]):
         self.inputs: dict[str, Input] = {}  # draft name -> input
         self.defaults: dict[str, str] = {}
         self.bad: dict[str, str] = {}
+        #: The first mention of each glossary term in the panel is a link: `lk` for the
+        #: text built once, `plk` (which knows what `lk` linked) for the live preview.
+        self.lk = Linker()
+        self.plk = Linker()
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
         yield TooSmall()
         with Vertical(classes="body panel"):
             yield Static(self.TITLE, classes="panel-title", markup=False)
-            yield Static(self.HELP, classes="panel-help", markup=False)
+            yield Static(self.lk(self.HELP), classes="panel-help", markup=False)
             if self.TERMS:
                 yield Static(self._terms(), classes="panel-terms")
             with VerticalScroll(classes="panel-form"):
@@ -85,6 +89,7 @@ class Panel(Screen[bool]):
             if i:
                 parts.append(" · ")
             parts.append(term(glossary[tid].term, tid))
+            self.lk.seen.add(tid)
         parts.append("  (/ for the glossary)")
         return line(*parts)
 
@@ -99,7 +104,7 @@ class Panel(Screen[bool]):
         with Horizontal(classes="row"):
             yield Static(fit(label, 16), classes="row-label", markup=False)
             yield inp
-            yield Static(fit(f"{unit}; {hint}", 44), classes="row-hint", markup=False)
+            yield Static(self.lk(fit(f"{unit}; {hint}", 44)), classes="row-hint", markup=False)
 
     def _draft_value(self, name: str):
         head, _, key = name.partition(".")
@@ -189,12 +194,14 @@ class Panel(Screen[bool]):
 
     def recompute(self) -> None:
         self.temp = self.build_temp()
+        self.plk = Linker(self.lk.seen)
+        plk = self.plk
         err = self.query_one("#panel-error", Static)
         if self.bad:
             err.update(
                 line(
-                    ("Not allowed: ", "bold red"),
-                    "; ".join(f"{k}: {w}" for k, w in self.bad.items()),
+                    ("Not allowed: ", "bold $text-error"),
+                    plk("; ".join(f"{k}: {w}" for k, w in self.bad.items())),
                 )
             )
             return
@@ -202,13 +209,12 @@ class Panel(Screen[bool]):
         if p.refusals:
             err.update(
                 line(
-                    ("Would be refused: ", "bold red"),
-                    "; ".join(f"{r.field}: {r.reason}" for r in p.refusals),
+                    ("Would be refused: ", "bold $text-error"),
+                    plk("; ".join(f"{r.field}: {r.reason}" for r in p.refusals)),
                 )
             )
         else:
-            notes = "; ".join(p.notices)
-            err.update(Content(notes))
+            err.update(plk("; ".join(p.notices)))
         self.query_one("#panel-preview", Static).update(self.render_preview(p))
 
     def render_preview(self, p) -> Content:
@@ -308,7 +314,7 @@ class PricingPanel(Panel):
             rows.append(f"Rivals' frontier prices from ${cheapest:.2f}/M")
         if v.market.open_price is not None:
             rows.append(f"open-weight hosts charge ${v.market.open_price:.2f}/M")
-        yield Static("; ".join(rows), classes="panel-note", markup=False)
+        yield Static(self.lk("; ".join(rows)), classes="panel-note", markup=False)
 
     def render_preview(self, p) -> Content:
         if not p.ok:
@@ -326,7 +332,7 @@ class PricingPanel(Panel):
                     f"revenue share {self.vs(p, 'revenue_share', lambda x: pct(x, 1))}"
                 ),
                 line(f"margin {margins}"),
-                line(f"buyers: {shares}"),
+                line(self.plk(f"buyers: {shares}")),
             ]
         )
 
@@ -405,7 +411,7 @@ class ChecklistPanel(Panel):
                 continue
             if pc.state != "available":
                 yield Static(
-                    fit(f"{pc.name}: {pc.state}. {pc.blurb}", 76),
+                    self.lk(fit(f"{pc.name}: {pc.state}. {pc.blurb}", 76)),
                     classes="panel-note",
                     markup=False,
                 )
@@ -421,7 +427,7 @@ class ChecklistPanel(Panel):
             )
             self.boxes[f"build:{pc.id}"] = box
             yield box
-            yield Static(fit(pc.blurb, 76), classes="panel-note", markup=False)
+            yield Static(self.lk(fit(pc.blurb, 76)), classes="panel-note", markup=False)
         for flag, label in self.FLAGS:
             f = self.legal.field(flag)
             box = Checkbox(
@@ -432,7 +438,7 @@ class ChecklistPanel(Panel):
             )
             self.boxes[f"flag:{flag}"] = box
             yield box
-            yield Static(fit(f.help, 76), classes="panel-note", markup=False)
+            yield Static(self.lk(fit(f.help, 76)), classes="panel-note", markup=False)
 
     def on_mount(self) -> None:
         first = next(iter(getattr(self, "boxes", {}).values()), None)
@@ -468,7 +474,7 @@ class ProductsPanel(ChecklistPanel):
 
 class GovernmentPanel(ChecklistPanel):
     TITLE = "Government contracts"
-    TERMS = ("switching-costs", "specialization")
+    TERMS = ("government-contract", "switching-costs", "specialization")
     HELP = (
         "Governments buy slowly and stay long: a partnership product (security reviews, "
         "clearances, on-premises serving) wins contracts and locks them in."
@@ -480,7 +486,7 @@ class GovernmentPanel(ChecklistPanel):
         gov = next((s for s in v.lab.shares if s.segment == "government"), None)
         if gov is not None:
             yield Static(
-                f"Your share of government buyers: {pct(gov.share)}",
+                self.lk(f"Your share of government buyers: {pct(gov.share)}"),
                 classes="panel-note",
                 markup=False,
             )
@@ -505,7 +511,9 @@ class OpenPanel(ChecklistPanel):
         v = self.session.view()
         mine = max((m.capability for m in v.lab.models if m.tier == "frontier"), default=0.0)
         yield Static(
-            f"Open-weight model: capability {v.market.open_capability:.2f}; yours {mine:.2f}",
+            self.lk(
+                f"Open-weight model: capability {v.market.open_capability:.2f}; yours {mine:.2f}"
+            ),
             classes="panel-note",
             markup=False,
         )
@@ -572,6 +580,7 @@ class TrainPanel(Panel):
         "capability-index",
         "data-wall",
         "over-training",
+        "specialization",
     )
     HELP = (
         "A run needs 6·N·D FLOPs. | marks the compute-optimal split of the budget; "
@@ -586,7 +595,9 @@ class TrainPanel(Panel):
         per_q, budget, quarters = plan.flops_per_quarter, plan.flops, plan.quarters
         self.ratio = RatioControl(plan.tokens_per_param, plan.optimal_tokens_per_param, id="ratio")
         if not f.allowed:
-            yield Static(f"No new run now: {f.why_not}.", classes="panel-note", markup=False)
+            yield Static(
+                self.lk(f"No new run now: {f.why_not}."), classes="panel-note", markup=False
+            )
         yield from self.number_row(
             "budget",
             "Budget",
@@ -645,6 +656,7 @@ class TrainPanel(Panel):
         if t is None:
             return Content("")
         ladder = _ladder(t)
+        plk = self.plk
         speed = (
             "your GPUs cannot train it: lease more"
             if not math.isfinite(t.quarters_at_current_compute)
@@ -660,13 +672,18 @@ class TrainPanel(Panel):
             [
                 line(
                     ("Run: ", "bold"),
-                    f"{count(t.params)} params x {count(t.tokens)} tokens = {sci(t.flops)} FLOPs "
-                    f"({t.tokens_per_param:.0f} tokens/param; best {t.optimal_tokens_per_param:.0f})",
+                    plk(
+                        f"{count(t.params)} params x {count(t.tokens)} tokens = "
+                        f"{sci(t.flops)} FLOPs ({t.tokens_per_param:.0f} tokens/param; "
+                        f"best {t.optimal_tokens_per_param:.0f})"
+                    ),
                 ),
                 line(
                     ("Predicted: ", "bold"),
-                    f"loss {t.loss:.3f}, capability {t.capability:.2f} ({t.level})"
-                    + (f"; today's frontier {t.frontier:.2f}" if t.frontier is not None else ""),
+                    plk(
+                        f"loss {t.loss:.3f}, capability {t.capability:.2f} ({t.level})"
+                        + (f"; today's frontier {t.frontier:.2f}" if t.frontier is not None else "")
+                    ),
                 ),
                 line(ladder),
                 line(
@@ -674,7 +691,7 @@ class TrainPanel(Panel):
                     f"{money(t.cost)} of compute; needs {t.compute_needed:,.0f}k GPUs a quarter "
                     f"for {t.quarters}q ({speed})",
                 ),
-                line(("Data: ", "bold"), data),
+                line(("Data: ", "bold"), plk(data)),
             ]
         )
 

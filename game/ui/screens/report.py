@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from game.play import money, signed_money
 
-from ..widgets import TooSmall, line, lines
+from ..widgets import Linker, TooSmall, line, lines
 
 
 class ReportScreen(Screen[None]):
@@ -64,39 +64,41 @@ class ReportScreen(Screen[None]):
 
 
 def _text(r) -> Content:
-    rows: list = [line((r.headline, "bold")), ""]
+    """The report; the first mention of each glossary term in it is a link."""
+    lk = Linker()
+    rows: list = [line(lk(r.headline, "bold")), ""]
     width = max(len(n.label) for n in r.numbers)
     for n in r.numbers:
-        rows.append(line(f"{n.label:<{width}}  ", (n.value, "bold"), f"  {n.change}"))
+        rows.append(line(lk(f"{n.label:<{width}}  "), lk(n.value, "bold"), "  ", lk(n.change)))
     # The story first (what moved and why, what the lab did), then the accounts.
     mine = [n for n in r.news if n.mine]
     other = [n for n in r.news if not n.mine]
     if mine:
         rows += ["", line(("Why your numbers moved", "bold"))]
-        rows += [line(f"- {n.text}") for n in mine]
+        rows += [line("- ", lk(n.text)) for n in mine]
     if r.actions:
         rows += ["", line(("What your lab did", "bold"))]
-        rows += [line(f"- {a}") for a in r.actions]
+        rows += [line("- ", lk(a)) for a in r.actions]
     if r.next_steps and not r.done:
         rows += ["", line(("What you could do next", "bold"))]
-        rows += [line(f"- {h}") for h in r.next_steps]
+        rows += [line("- ", lk(h)) for h in r.next_steps]
     if r.notices:
         rows += ["", line(("Notices", "bold"))]
-        rows += [line(f"- {a}") for a in r.notices]
+        rows += [line("- ", lk(a)) for a in r.notices]
     if r.costs:
         rows += ["", line(("Costs this quarter", "bold"), " (revenue minus these is the profit)")]
-        rows += [line(f"- {c.name}: {money(c.amount)}") for c in r.costs]
+        rows += [line("- ", lk(f"{c.name}: "), money(c.amount)) for c in r.costs]
     if r.cash_bridge:
         total = sum(c.amount for c in r.cash_bridge)
         rows += ["", line(("Why cash moved ", "bold"), f"({signed_money(total)})")]
-        rows += [line(f"{signed_money(c.amount):>9}  {c.name}") for c in r.cash_bridge]
+        rows += [line(f"{signed_money(c.amount):>9}  ", lk(c.name)) for c in r.cash_bridge]
     if other:
         rows += ["", line(("In the market", "bold"))]
-        rows += [line(f"- {n.text}") for n in other]
+        rows += [line("- ", lk(n.text)) for n in other]
     if not mine and not other:
         rows += ["", line("A quiet quarter: no shares moved much and no market events.")]
     if r.autosave_error:
-        rows += ["", line(("Autosave failed: ", "bold red"), r.autosave_error)]
+        rows += ["", line(("Autosave failed: ", "bold $text-error"), r.autosave_error)]
     if r.done:
         rows += ["", line(("The game is over. Enter opens the debrief.", "bold"))]
     return lines(rows)
