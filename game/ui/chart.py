@@ -24,7 +24,7 @@ from textual_plot.axis_formatter import NumericAxisFormatter
 
 from game.play import ChartView
 
-from .widgets import fit, lines
+from .widgets import Linker, fit, lines
 
 
 class Plot(PlotWidget, can_focus=False):
@@ -134,14 +134,15 @@ class Chart(Vertical):
 
     def compose(self) -> ComposeResult:
         v = self.view
-        yield Static(Content(f"{v.y_label}, by {v.x_label}"), classes="chart-axis")
+        axis, legend, caption = self._texts()
+        yield Static(axis, classes="chart-axis")
         if self.table:
             with VerticalScroll(classes="chart-table"):
                 yield Static(self._table_text())
         else:
             yield Plot()
-        yield Static(self._legend(), classes="chart-legend")
-        yield Static(Content(v.caption), classes="chart-caption")
+        yield Static(legend, classes="chart-legend")
+        yield Static(caption, classes="chart-caption")
 
     def on_mount(self) -> None:
         if not self.table:
@@ -153,9 +154,7 @@ class Chart(Vertical):
         """Show another chart in this widget: the plot is redrawn in place, which is
         much quicker than mounting a new one."""
         self.view = view
-        self.query_one(".chart-axis", Static).update(Content(f"{view.y_label}, by {view.x_label}"))
-        self.query_one(".chart-legend", Static).update(self._legend(max(self.size.width, 20)))
-        self.query_one(".chart-caption", Static).update(Content(view.caption))
+        self._update_texts()
         if self.table:
             self.query_one(".chart-table Static", Static).update(self._table_text())
         else:
@@ -208,8 +207,9 @@ class Chart(Vertical):
         else:
             plot.set_xlimits(xs[0], xs[-1])
 
-    def _legend(self, width: int = 80) -> Content:
+    def _legend(self, width: int = 80, lk: Linker | None = None) -> Content:
         """The legend, wrapped by whole entries ("━━ name") to `width` cells."""
+        lk = lk or Linker()
         out: list = []
         used = 0
         for s, color in zip(self.view.series, self._colors(), strict=True):
@@ -222,12 +222,25 @@ class Chart(Vertical):
                 out.append("   ")
                 used += 3
             out.append((marker, f"bold {color}"))
-            out.append(" " + s.name)
+            out.append(Content.assemble(" ", lk(s.name)))
             used += size
         return Content.assemble(*out)
 
     def on_resize(self) -> None:
-        self.query_one(".chart-legend", Static).update(self._legend(max(self.size.width, 20)))
+        self._update_texts()
+
+    def _texts(self, width: int = 80) -> tuple[Content, Content, Content]:
+        """The axis label, the legend and the caption, the first mention of each term
+        in them a link to its glossary entry (the chart's own term is its title's)."""
+        v = self.view
+        lk = Linker(seen=(v.term,) if v.term else ())
+        return lk(f"{v.y_label}, by {v.x_label}"), self._legend(width, lk), lk(v.caption)
+
+    def _update_texts(self) -> None:
+        axis, legend, caption = self._texts(max(self.size.width, 20))
+        self.query_one(".chart-axis", Static).update(axis)
+        self.query_one(".chart-legend", Static).update(legend)
+        self.query_one(".chart-caption", Static).update(caption)
 
     def _table_text(self) -> Content:
         v = self.view

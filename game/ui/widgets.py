@@ -161,3 +161,42 @@ def change(x: float | None, fmt) -> tuple[str, str]:
         return ("", "")
     style = "$text-success" if x > 1e-12 else "$text-error" if x < -1e-12 else ""
     return (fmt(x), style)
+
+
+def link_markdown(md: str, seen: Iterable[str] = ()) -> str:
+    """Markdown with the first mention of each glossary term made a link to
+    `glossary:<id>` (fenced code and inline code left alone); a screen showing it
+    opens the entry when the link is clicked (Markdown(open_links=False))."""
+    done: set[str] = set(seen)
+    out: list[str] = []
+    fenced = False
+    for line in md.split("\n"):
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+            out.append(line)
+            continue
+        if fenced or line.startswith("    "):
+            out.append(line)
+            continue
+        parts = re.split(r"(`[^`]*`)", line)  # inline code stays as written
+        for k in range(0, len(parts), 2):
+            text, pieces, at = parts[k], [], 0
+            for m in _TERMS_RX.finditer(text):
+                tid = _TERM_IDS[m.lastindex - 1]
+                if tid in done:
+                    continue
+                done.add(tid)
+                pieces += [text[at : m.start()], f"[{m.group()}](glossary:{tid})"]
+                at = m.end()
+            parts[k] = "".join(pieces) + text[at:]
+        out.append("".join(parts))
+    return "\n".join(out)
+
+
+def open_glossary_link(app, href: str) -> bool:
+    """Open the glossary entry of a `glossary:<id>` Markdown link; False for any other
+    link (which is left alone: the game opens no web pages)."""
+    if href.startswith("glossary:"):
+        app.action_glossary(href.split(":", 1)[1])
+        return True
+    return False

@@ -24,6 +24,7 @@ import re
 import pytest
 from textual.content import Content
 from textual.errors import NoWidget
+from textual.screen import ModalScreen
 from textual.widgets import (
     Button,
     Checkbox,
@@ -92,7 +93,8 @@ KEYWORDS: dict[str, list[str]] = {
 
 SIZES = [(80, 24), (160, 50)]
 CONTROLS = (Button, Checkbox, DataTable, Footer, Input, OptionList, ProgressBar, Select)
-LINK = re.compile(r"app\.glossary\('([^']*)'\)")
+#: A link to an entry: a label's click action, or a Markdown link to `glossary:<id>`.
+LINK = re.compile(r"app\.glossary\('([^']*)'\)|link\('glossary:([^']*)'\)")
 _WORDS = [
     (re.compile(rf"(?<![\w-]){re.escape(w)}\w*", re.IGNORECASE), tid)
     for w, tid in sorted(
@@ -110,16 +112,20 @@ def link_ids(style) -> set[str]:
     if style is None:
         return set()
     if isinstance(style, str):
-        return set(LINK.findall(style))
+        return {a or b for a, b in LINK.findall(style)}
     meta = getattr(style, "meta", None) or {}
-    return set(LINK.findall(str(meta.get("@click", ""))))
+    return {a or b for a, b in LINK.findall(str(meta.get("@click", "")))}
 
 
 def _in_control(app, x: int, y: int) -> bool:
+    """A cell a click cannot follow a link from: a control, or the screen behind a
+    dialog (shown dimmed, not in play until the dialog closes)."""
     try:
         widget, _ = app.screen.get_widget_at(x, y)
     except NoWidget:
         return False
+    if isinstance(app.screen, ModalScreen) and widget is app.screen:
+        return True
     return any(isinstance(w, CONTROLS) for w in widget.ancestors_with_self)
 
 
@@ -132,7 +138,9 @@ def on_screen(app) -> tuple[str, set[str]]:
         for x, text, style in row:
             ids = link_ids(style)
             linked |= ids
-            blank = ids or _in_control(app, x, y)
+            # a link of any kind (a glossary entry, a chart's tab) does what it says
+            acts = bool((getattr(style, "meta", None) or {}).get("@click"))
+            blank = ids or acts or _in_control(app, x, y)
             out.append(" " * len(text) if blank else text)
         rows.append("".join(out))
     for widget in app.screen.query(Static):
@@ -317,6 +325,70 @@ async def test_every_term_before_a_game_links_to_its_entry(tmp_path, size):
         await pilot.pause()
         assert isinstance(app.screen, SavesScreen)
         audit(app, "saves")
+    audit.check()
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_every_term_after_a_game_and_in_a_lesson_links_to_its_entry(
+    tmp_path, monkeypatch, size
+):
+    """The debrief (with its what-ifs), every chart, the model card's first topic, and
+    a lesson: its form, a checkpoint and every discussion question with its charts."""
+    from game.ui.screens.charts import ChartsScreen
+    from game.ui.screens.debrief import DebriefScreen
+    from game.ui.screens.lesson import CheckpointScreen, DiscussScreen, LessonFormScreen
+    from game.ui.screens.modelcard import ModelCardScreen
+
+    monkeypatch.chdir(tmp_path)
+    audit = Audit(size)
+    app = make_app(tmp_path, scenario="steel", seed=2)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await play_quarters(pilot, 6)
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, ChartsScreen)
+        for cid in list(app.screen.views):
+            app.screen.action_show(cid)
+            await pilot.pause()
+            audit(app, f"chart {cid}")
+        await pilot.press("escape")
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, ModelCardScreen)
+        audit(app, "model card")
+        await pilot.press("escape")
+        await play_quarters(pilot, None)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, DebriefScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        audit(app, "debrief")
+    app = make_app(tmp_path, lesson="solar-vs-steel", student="Ada")
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        assert isinstance(app.screen, LessonFormScreen)
+        audit(app, "lesson form")
+        form = app.screen
+        form.query_one("#form-group", Select).value = "steel"
+        form.query_one("#pred-verdict", Select).value = "competitive"
+        for wid in ("pred-hhi-2030", "pred-lerner-end", "pred-labs-left"):
+            form.query_one(f"#{wid}", Input).value = "1"
+        form.action_start()
+        await pilot.pause()
+        await play_quarters(pilot, 13)
+        app.screen._after_report()
+        await pilot.pause()
+        assert isinstance(app.screen, CheckpointScreen)
+        audit(app, "checkpoint 13")
+        await pilot.press("escape")
+        app.push_screen(DiscussScreen(app.session))
+        await pilot.pause()
+        for n in range(len(app.screen.questions)):
+            audit(app, f"discussion question {n + 1}")
+            await pilot.press("right")
+            await pilot.pause()
     audit.check()
 
 

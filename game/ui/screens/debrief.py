@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Markdown, Static
 
-from ..widgets import TooSmall, line, lines
+from ..widgets import Linker, TooSmall, line, lines, link_markdown, open_glossary_link
 
 
 class DebriefScreen(Screen):
@@ -34,6 +34,7 @@ class DebriefScreen(Screen):
         s = self.session
         r = s.result()
         p = r["player"]
+        self.links = lk = Linker()
         yield TooSmall()
         with Vertical(classes="body"):
             yield Static(
@@ -41,9 +42,16 @@ class DebriefScreen(Screen):
                     [
                         line(("Debrief: ", "bold"), r["title"]),
                         line(
-                            ("Verdict: ", "bold"),
-                            (r["verdict"], "bold"),
-                            f"  (HHI {r['hhi']:,.0f}, CR4 {r['cr4']:.0%}, Lerner {r['lerner']:.2f})",
+                            lk.term("Verdict", "verdict"),
+                            ": ",
+                            lk(r["verdict"], "bold"),
+                            "  (",
+                            lk.term("HHI", "hhi"),
+                            f" {r['hhi']:,.0f}, ",
+                            lk.term("CR4", "cr4"),
+                            f" {r['cr4']:.0%}, ",
+                            lk.term("Lerner", "lerner-index"),
+                            f" {r['lerner']:.2f})",
                         ),
                         line(
                             ("Score: ", "bold"),
@@ -53,7 +61,9 @@ class DebriefScreen(Screen):
                 ),
                 id="debrief-head",
             )
-            yield Markdown(s.debrief_md(what_ifs=None), id="debrief-md")
+            yield Markdown(
+                self._linked(s.debrief_md(what_ifs=None)), id="debrief-md", open_links=False
+            )
             with Horizontal(classes="panel-buttons"):
                 yield Button("Export (x)", id="export", variant="primary")
                 yield Button("Title screen (n)", id="title")
@@ -72,9 +82,17 @@ class DebriefScreen(Screen):
         md = self.session.debrief_md(what_ifs=True)
         self.app.call_from_thread(self._what_ifs_found, md)
 
+    def _linked(self, md: str) -> str:
+        """The debrief with the first mention of each term (not already linked above)
+        a link to its glossary entry."""
+        return link_markdown(md, self.links.seen)
+
+    def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
+        open_glossary_link(self.app, event.href)
+
     def _what_ifs_found(self, md: str) -> None:
         self.what_ifs_ready = True
-        self.query_one("#debrief-md", Markdown).update(md)
+        self.query_one("#debrief-md", Markdown).update(self._linked(md))
         self.write_lesson_run()  # again, its debrief.md now with the what-ifs
 
     def write_lesson_run(self) -> None:

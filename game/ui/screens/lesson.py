@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Input, Select, Static
 
-from ..widgets import TooSmall, line, lines, term
+from ..widgets import Linker, TooSmall, line, lines, term
 
 
 class LessonFormScreen(Screen):
@@ -38,6 +38,7 @@ class LessonFormScreen(Screen):
         if self.form is None:
             self.form = app.play.GameSession.lesson_form(app.content, self.lesson_id)
         form = self.form
+        lk = Linker()
         yield TooSmall()
         with Vertical(classes="body"):
             yield Static(
@@ -45,8 +46,8 @@ class LessonFormScreen(Screen):
                 classes="screen-title",
             )
             with VerticalScroll(id="lesson-form"):
-                yield Static(Content(form.predict), classes="form-text")
-                yield Static(Content(form.world), id="form-world", classes="form-text")
+                yield Static(lk(form.predict), classes="form-text")
+                yield Static(lk(form.world), id="form-world", classes="form-text")
                 yield Static(Content.styled("Your name", "bold"), classes="form-label")
                 yield Input(
                     value=self.student,
@@ -73,7 +74,10 @@ class LessonFormScreen(Screen):
                     when = f" (checked at the end of {f.date})"
                     yield Static(
                         Content.assemble(
-                            f.prompt, when, "  ", term("what is this?", f.term) if f.term else ""
+                            lk(f.prompt),
+                            when,
+                            "  ",
+                            term("what is this?", f.term) if f.term else "",
                         ),
                         classes="form-question",
                     )
@@ -159,6 +163,7 @@ class CheckpointScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         v = self.view_
+        lk = Linker()
         with Vertical(classes="dialog checkpoint"):
             yield Static(
                 Content.styled(
@@ -166,18 +171,13 @@ class CheckpointScreen(ModalScreen[bool]):
                 ),
                 id="checkpoint-title",
             )
-            yield Static(Content(v.prompt), id="checkpoint-prompt")
+            figures = [
+                Content.assemble(lk.term(f.label, f.term) if f.term else f.label, ": ", lk(f.text))
+                for f in v.figures
+            ]
+            yield Static(lk(v.prompt), id="checkpoint-prompt")
             with VerticalScroll(id="checkpoint-figures"):
-                yield Static(
-                    lines(
-                        [
-                            Content.assemble(
-                                term(f.label, f.term) if f.term else f.label, ": ", f.text
-                            )
-                            for f in v.figures
-                        ]
-                    )
-                )
+                yield Static(lines(figures))
             yield Input(
                 value=v.answer or "",
                 placeholder="your answer, with the numbers",
@@ -258,13 +258,15 @@ class DiscussScreen(Screen):
                 " · left and right for the others; n: numbers",
             )
         )
-        self.query_one("#discuss-question", Static).update(Content(q.question))
+        lk = Linker()
+        self.query_one("#discuss-question", Static).update(lk(q.question))
         holder = self.query_one("#discuss-charts", VerticalScroll)
         holder.remove_children()
-        holder.mount_all(
-            [Chart(c, table=self.table, classes="discuss-chart") for c in q.charts]
-            or [Static("(no chart for this question)")]
-        )
+        widgets: list = []
+        for c in q.charts:
+            widgets.append(Static(lk.term(c.title, c.term) if c.term else lk(c.title)))
+            widgets.append(Chart(c, table=self.table, classes="discuss-chart"))
+        holder.mount_all(widgets or [Static("(no chart for this question)")])
 
     def action_move(self, step: int) -> None:
         self.at = (self.at + step) % len(self.questions)

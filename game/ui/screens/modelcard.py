@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..widgets import TooSmall
+from ..widgets import TooSmall, link_markdown, open_glossary_link
 
 
 class ModelCardScreen(Screen):
@@ -54,7 +54,7 @@ class ModelCardScreen(Screen):
                         id="model-topics",
                     )
                     with VerticalScroll(id="model-scroll"):
-                        yield Markdown("", id="model-text")
+                        yield Markdown("", id="model-text", open_links=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -72,5 +72,8 @@ class ModelCardScreen(Screen):
 
     def _show(self, sid: str | None) -> None:
         if sid in self.sections:
-            self.query_one("#model-text", Markdown).update(self.sections[sid].text)
+            self.query_one("#model-text", Markdown).update(link_markdown(self.sections[sid].text))
             self.query_one("#model-scroll").scroll_home(animate=False)
+
+    def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
+        open_glossary_link(self.app, event.href)
