@@ -133,7 +133,6 @@ class Chart(Vertical):
         self.table = table
 
     def compose(self) -> ComposeResult:
-        v = self.view
         axis, legend, caption = self._texts()
         yield Static(axis, classes="chart-axis")
         if self.table:
