@@ -16,7 +16,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -60,6 +60,9 @@ class Content:
     scenarios: dict[str, sc.ScenarioModel]
     lessons: dict[str, sc.LessonModel]
     files: dict[str, str] = field(default_factory=dict)  # scenario/lesson id -> shown path
+    # Catalog files that failed to load: references into them are not checked, so one
+    # bad value is reported once and not again at every reference (issue 13).
+    broken: set[str] = field(default_factory=set)
 
     def scenario(self, ref: str | Path) -> eng.Scenario:
         """Engine scenario by id, or from a TOML file outside the folder."""
@@ -252,13 +255,43 @@ def load_content(root: str | Path) -> Content:
         params = dict(cal.params)
         f = files["calibration.toml"]
         fields = {x.name: x for x in dataclasses.fields(eng.Params)}
+        ranges = param_ranges(params)
+        defaults = eng.Params()
         for name, entry in params.items():
             if name not in fields:
                 errors.append(
                     error_at(f, ("params", name), f"unknown parameter{close_matches(name, fields)}")
                 )
-            else:
-                errors += _check_type(f, ("params", name, "value"), entry.value, name)
+                continue
+            numeric = not isinstance(getattr(defaults, name), str)
+            if numeric and entry.range is None:
+                errors.append(
+                    error_at(
+                        f,
+                        ("params", name),
+                        "a number needs its valid range: add range = [lo, hi] "
+                        "(docs/content-format.md)",
+                    )
+                )
+            elif not numeric and entry.range is not None:
+                errors.append(
+                    error_at(f, ("params", name, "range"), "only a number has a range; remove it")
+                )
+            elif numeric and (bound := eng.PARAM_BOUNDS.get(name)) is not None:
+                lo, hi = entry.range
+                if lo < bound[0] or hi > bound[1]:
+                    errors.append(
+                        error_at(
+                            f,
+                            ("params", name, "range"),
+                            f"[{lo:g}, {hi:g}] goes outside [{bound[0]:g}, {bound[1]:g}], "
+                            "where the engine holds together (game/engine/scenario.py "
+                            "PARAM_BOUNDS); narrow it",
+                        )
+                    )
+            errors += _check_type(f, ("params", name, "value"), entry.value, name, ranges)
+        for name, msg in pair_problems({k: e.value for k, e in params.items()}):
+            errors.append(error_at(f, ("params", name, "value"), msg))
         for name in fields:
             if name not in params:
                 errors.append(
@@ -296,6 +329,7 @@ def load_content(root: str | Path) -> Content:
     _check_catalog_refs(files, parsed, products, seg_ids, errors)
 
     content = Content(root, params, segments, products, archetypes, events, terms, {}, {})
+    content.broken = {name for name, obj in parsed.items() if obj is None}
     catalogs_ok = not errors  # building scenarios needs clean catalogs; else errors cascade
     # Scenarios and lessons: one file each, stem == id.
     scen_files: dict[str, TomlFile] = {}
@@ -341,13 +375,39 @@ def _load_folder(folder: Path, model, errors: list[str]):
         yield m, f
 
 
-def _check_type(f: TomlFile, path: tuple, value, name: str) -> list[str]:
-    problem = param_problem(name, value)
+def _check_type(
+    f: TomlFile, path: tuple, value, name: str, ranges: dict | None = None
+) -> list[str]:
+    problem = param_problem(name, value, ranges)
     return [error_at(f, path, problem)] if problem else []
 
 
-def param_problem(name: str, value) -> str | None:
-    """What is wrong with `value` for engine parameter `name` (None if nothing)."""
+def param_ranges(params: dict[str, sc.ParamEntry]) -> dict[str, tuple[float, float]]:
+    """The documented range of each numeric parameter ([params.X] range = [lo, hi])."""
+    return {k: e.range for k, e in params.items() if e.range is not None}
+
+
+_BUILTIN_RANGES: dict[str, tuple[float, float]] | None = None
+
+
+def builtin_ranges() -> dict[str, tuple[float, float]]:
+    """The ranges of the built-in content/calibration.toml (read once; {} if unreadable)."""
+    global _BUILTIN_RANGES
+    if _BUILTIN_RANGES is None:
+        errors: list[str] = []
+        f = read_toml(default_content_dir() / "calibration.toml", errors)
+        cal = validate_toml(sc.CalibrationFile, f, errors)
+        _BUILTIN_RANGES = param_ranges(dict(cal.params)) if cal is not None else {}
+    return _BUILTIN_RANGES
+
+
+def param_problem(name: str, value, ranges: dict | None = None) -> str | None:
+    """What is wrong with `value` for engine parameter `name` (None if nothing).
+
+    The one rule for a parameter's value wherever it comes from: content/calibration.toml,
+    a scenario's [params], or `--set`. A number must be finite and inside the range
+    documented in calibration.toml (`ranges`, default: the built-in content's).
+    """
     fields = {x.name for x in dataclasses.fields(eng.Params)}
     if name not in fields:
         return f"unknown parameter{close_matches(name, fields)}; see content/calibration.toml for the names"
@@ -358,15 +418,53 @@ def param_problem(name: str, value) -> str | None:
         if name == "scaling_law" and value not in eng_laws():
             return f"unknown scaling law {value!r}; known: {', '.join(eng_laws())}"
         return None
-    if isinstance(value, (bool, str)):
-        return f"{name} takes a number, got {value!r}"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"{name} takes a number, got {_brief(value)}"
     if isinstance(default, int) and not isinstance(value, int):
         return f"{name} takes an integer, got {value!r}"
-    if value != value or value in (float("inf"), float("-inf")):
-        return f"{name} must be a finite number, got {value!r}"
-    if value < 0 and name not in ("asc",):
-        return f"{name} must be >= 0, got {value!r}"
+    problem = sc.finite_problem(value)
+    if problem:
+        return f"{name} {problem}"
+    lo_hi = (builtin_ranges() if ranges is None else ranges).get(name)
+    if lo_hi is None:
+        if value < 0:
+            return f"{name} must be >= 0, got {value!r}"
+        return None
+    lo, hi = lo_hi
+    if not lo <= value <= hi:
+        return (
+            f"{name} must be >= {lo:g} and <= {hi:g}, got {_brief(value)}; "
+            f"give a value in [{lo:g}, {hi:g}] (the range of [params.{name}] in "
+            "content/calibration.toml, where the model holds together)"
+        )
     return None
+
+
+def _brief(value) -> str:
+    """repr of a value, shortened (a 5,000-digit integer is not shown whole)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**40:
+        return f"an integer of {len(str(abs(value)))} digits"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+#: Pairs of parameters whose first must not exceed its second.
+PARAM_PAIRS = (
+    ("stall_min", "stall_max"),
+    ("loyalty_min", "loyalty_max"),
+    ("valuation_multiple_min", "valuation_multiple_max"),
+    ("markup_min", "markup_max"),
+)
+
+
+def pair_problems(values: dict) -> list[tuple[str, str]]:
+    """(name, message) for each pair of PARAM_PAIRS out of order in `values`."""
+    out = []
+    for a, b in PARAM_PAIRS:
+        x, y = values.get(a), values.get(b)
+        if isinstance(x, int | float) and isinstance(y, int | float) and x > y:
+            out.append((a, f"{a} ({x:g}) must not exceed {b} ({y:g})"))
+    return out
 
 
 def eng_laws():
@@ -411,7 +509,7 @@ def _check_catalog_refs(files, parsed, products, seg_ids, errors):
                         )
                     )
             for j, pid in enumerate(a.products):
-                if pid not in products:
+                if parsed["products.toml"] is not None and pid not in products:
                     errors.append(
                         error_at(
                             f,
@@ -460,7 +558,13 @@ def check_scenario(
                 )
             )
         else:
-            errs += _check_type(f, ("params", name), value, name)
+            errs += _check_type(f, ("params", name), value, name, param_ranges(content.params))
+    merged = {k: e.value for k, e in content.params.items()} | dict(m.params)
+    for name, msg in pair_problems(merged):
+        other = dict(PARAM_PAIRS)[name]
+        at = ("params", name) if name in m.params else ("params", other)
+        if name in m.params or other in m.params:
+            errs.append(error_at(f, at, msg))
     seg_fields = {x.name for x in dataclasses.fields(eng.Segment)} - {"id"}
     for sid, over in m.segments.items():
         if sid not in seg_ids:
@@ -480,11 +584,16 @@ def check_scenario(
                     )
                 )
             elif isinstance(v, bool) or not isinstance(v, int | float):
-                errs.append(error_at(f, ("segments", sid, k), f"takes a number, got {v!r}"))
+                errs.append(error_at(f, ("segments", sid, k), f"takes a number, got {_brief(v)}"))
+            else:
+                # The same rule as segments.toml: the field's type in SegmentModel.
+                problem = _segment_field_problem(k, v)
+                if problem:
+                    errs.append(error_at(f, ("segments", sid, k), problem))
     labs = [("player", m.player)] + [(("rivals", i), r) for i, r in enumerate(m.rivals)]
     for where, lab in labs:
         base = (where,) if isinstance(where, str) else where
-        if lab.archetype not in content.archetypes:
+        if lab.archetype not in content.archetypes and "archetypes.toml" not in content.broken:
             errs.append(
                 error_at(
                     f,
@@ -493,7 +602,7 @@ def check_scenario(
                 )
             )
         for j, pid in enumerate(lab.products):
-            if pid not in content.products:
+            if pid not in content.products and "products.toml" not in content.broken:
                 errs.append(
                     error_at(
                         f,
@@ -523,7 +632,11 @@ def check_scenario(
     for i, r in enumerate(m.rivals):
         if names.count(r.name) > 1:
             errs.append(error_at(f, ("rivals", i, "name"), f"two labs are called {r.name!r}"))
-    if m.entrant_slots and m.entrant_archetype not in content.archetypes:
+    if (
+        m.entrant_slots
+        and m.entrant_archetype not in content.archetypes
+        and "archetypes.toml" not in content.broken
+    ):
         errs.append(
             error_at(
                 f,
@@ -532,7 +645,7 @@ def check_scenario(
             )
         )
     for j, eid in enumerate(m.events or []):
-        if eid not in content.events:
+        if eid not in content.events and "events.toml" not in content.broken:
             errs.append(
                 error_at(
                     f, ("events", j), f"unknown event {eid!r}; known: {known_list(content.events)}"
@@ -571,10 +684,33 @@ def check_scenario(
     if not errs and build:
         try:
             built = build_scenario(content, m)
-            errs += [error_at(f, (), e) for e in built.validate()]
+            errs += [_built_error(f, m, e) for e in built.validate()]
         except (TypeError, ValueError) as e:
             errs.append(error_at(f, (), f"cannot build the scenario: {e}"))
     return errs
+
+
+def _segment_field_problem(name: str, value) -> str | None:
+    """Why `value` cannot be segment field `name` (SegmentModel's rule), or None."""
+    from pydantic import TypeAdapter
+
+    info = sc.SegmentModel.model_fields[name]
+    adapter = TypeAdapter(Annotated[info.annotation, *info.metadata])
+    try:
+        adapter.validate_python(value)
+    except ValidationError as e:
+        return "; ".join(_message(item) for item in e.errors())
+    return None
+
+
+def _built_error(f: TomlFile, m: sc.ScenarioModel, problem: str) -> str:
+    """An engine validation problem at the line it comes from: `params.X: ...` at the
+    scenario's own [params] X when it sets X (else the whole scenario)."""
+    head, _, rest = problem.partition(": ")
+    parts = head.split(".")
+    if len(parts) == 2 and parts[0] == "params" and parts[1] in m.params and rest:
+        return error_at(f, ("params", parts[1]), rest)
+    return error_at(f, (), problem)
 
 
 def _check_lesson(content: Content, m: sc.LessonModel, f: TomlFile) -> list[str]:
@@ -634,7 +770,7 @@ def _check_lesson(content: Content, m: sc.LessonModel, f: TomlFile) -> list[str]
             errs.append(error_at(f, ("predictions", j, "id"), f"a second prediction {pr.id!r}"))
         ids.add(pr.id)
     for j, t in enumerate(m.glossary):
-        if t not in content.terms:
+        if t not in content.terms and "glossary.toml" not in content.broken:
             errs.append(
                 error_at(
                     f,
@@ -736,5 +872,12 @@ def build_scenario(content: Content, m: sc.ScenarioModel) -> eng.Scenario:
 
 
 def default_content_dir() -> Path:
-    """The repository's content/ folder (next to the game package)."""
+    """The built-in content: shipped inside the installed package (game/_content, read
+    with importlib.resources), else the repository's content/ folder next to the game
+    package (a checkout, or an editable install)."""
+    from importlib.resources import files
+
+    shipped = files("game").joinpath("_content")
+    if shipped.is_dir():
+        return Path(str(shipped))
     return Path(__file__).resolve().parents[2] / "content"

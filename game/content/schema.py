@@ -1,23 +1,62 @@
 """Pydantic v2 models of the content files (see docs/content-format.md).
 
 Every model forbids unknown keys and is frozen. Numbers accept TOML integers and
-floats but never strings or booleans.
+floats but never strings or booleans, and every number must be finite: nan, inf,
+-inf and integers too large for a float are refused (issue 13). Weights (a
+specialization, a mix, a research split) are at most MAX_WEIGHT, so that their sums
+stay finite too.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
+
+from game.engine.orders import MAX_PRICE, MONEY_MAX
 
 FORMAT_VERSION = 1
 ID = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$")]
 Text = Annotated[str, StringConstraints(min_length=1)]
 
 
+#: Largest relative weight (of a specialization, a mix, a research split): weights are
+#: compared with each other only, and this bound keeps any sum of them finite.
+MAX_WEIGHT = 1e6
+
+
+def finite_problem(v: Any) -> str | None:
+    """Why a TOML number cannot be used, or None: nan, inf, -inf, or an integer
+    too large for a float."""
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        return None
+    if isinstance(v, int):
+        try:
+            float(v)
+        except OverflowError:
+            return (
+                f"must be a finite number, got an integer of {len(str(abs(v)))} digits (too large)"
+            )
+        return None
+    if not math.isfinite(v):
+        return f"must be a finite number, got {v!r}"
+    return None
+
+
 def _number(v: Any) -> Any:
     if isinstance(v, (bool, str)):
         raise ValueError(f"expected a number, got {type(v).__name__} {v!r}")
+    problem = finite_problem(v)
+    if problem:
+        raise ValueError(problem)
     return v
 
 
@@ -32,6 +71,12 @@ Int = Annotated[int, BeforeValidator(_integer)]
 NonNeg = Annotated[float, BeforeValidator(_number), Field(ge=0)]
 Pos = Annotated[float, BeforeValidator(_number), Field(gt=0)]
 Share = Annotated[float, BeforeValidator(_number), Field(ge=0, le=1)]
+#: An amount of money ($B) or of compute (kGPU): 0..MONEY_MAX, the orders' bound.
+Amount = Annotated[float, BeforeValidator(_number), Field(ge=0, le=MONEY_MAX)]
+#: A price in $ per million tokens: (0, MAX_PRICE], as an order's price.
+Price = Annotated[float, BeforeValidator(_number), Field(gt=0, le=MAX_PRICE)]
+#: A relative weight: 0..MAX_WEIGHT.
+Weight = Annotated[float, BeforeValidator(_number), Field(ge=0, le=MAX_WEIGHT)]
 
 
 class Model(BaseModel):
@@ -46,10 +91,22 @@ class Versioned(Model):
 
 
 class ParamEntry(Model):
+    """One [params.X] table. A number's `range = [lo, hi]` is where the model holds
+    together (both ends allowed); every value of X -- here, in a scenario's
+    [params] or from `--set` -- must lie in it (loader.param_problem)."""
+
     value: Annotated[float | int | str, BeforeValidator(lambda v: _reject_bool(v))]
+    range: tuple[Num, Num] | None = None
     source: Text
     unit: str | None = None
     note: str | None = None
+
+    @field_validator("range")
+    @classmethod
+    def _range_ordered(cls, r):
+        if r is not None and r[0] > r[1]:
+            raise ValueError(f"the low end {r[0]:g} exceeds the high end {r[1]:g}; write [lo, hi]")
+        return r
 
 
 def _reject_bool(v):
@@ -77,7 +134,7 @@ class SegmentModel(Model):
     beta_quality: NonNeg
     q_ref: Num
     beta_reliability: NonNeg
-    p_ref: Pos
+    p_ref: Price
     lock_in: NonNeg
     app_share: Share
     bass_p: Share = 0.01
@@ -94,8 +151,8 @@ class ProductModel(Model):
     id: ID
     name: Text
     build_quarters: Annotated[int, BeforeValidator(_integer), Field(ge=1, le=40)]
-    build_cost: NonNeg
-    upkeep: NonNeg
+    build_cost: Amount
+    upkeep: Amount
     fit: dict[str, Num] = {}
     lock_in: dict[str, Num] = {}
     serving_cost_mult: Annotated[float, BeforeValidator(_number), Field(gt=0, le=1)] = 1.0
@@ -115,15 +172,15 @@ class ArchetypeModel(Model):
     cadence: Annotated[int, BeforeValidator(_integer), Field(ge=1, le=40)]
     run_quarters: Annotated[int, BeforeValidator(_integer), Field(ge=1, le=12)]
     tokens_per_param: Pos
-    mix: dict[str, NonNeg]
+    mix: dict[str, Weight]
     price_factor: Pos
     research_share: Share
-    research_split: dict[str, NonNeg]
+    research_split: dict[str, Weight]
     products: list[str]
     buy_share: Share
     ship_delay: Annotated[int, BeforeValidator(_integer), Field(ge=0, le=20)] = 0
     releases_open: bool = False
-    subsidy: NonNeg = 0.0
+    subsidy: Amount = 0.0
     sentiment_free: bool = False
     max_spend_share: Share = 0.5
     blurb: str = ""
@@ -169,16 +226,16 @@ class GlossaryFile(Versioned):
 class LabModel(Model):
     name: Text
     archetype: str
-    cash: NonNeg
-    gpus: NonNeg
+    cash: Amount
+    gpus: Amount
     params: Annotated[float, BeforeValidator(_number), Field(ge=1e6, le=1e16)]
     tokens: Annotated[float, BeforeValidator(_number), Field(ge=1e6, le=1e18)]
     small_params: NonNeg = 0.0
-    mix: dict[str, NonNeg] = {}
-    prices: tuple[Pos, Pos] = (10.0, 0.6)
+    mix: dict[str, Weight] = {}
+    prices: tuple[Price, Price] = (10.0, 0.6)
     products: list[str] = []
-    research: dict[str, NonNeg] = {}
-    staff: NonNeg = 0.3
+    research: dict[str, Amount] = {}
+    staff: Amount = 0.3
     reputation: Annotated[float, BeforeValidator(_number), Field(ge=-3, le=0)] = 0.0
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
+import re
 import statistics
 from collections import Counter
 from pathlib import Path
@@ -115,6 +117,47 @@ class Entry:
         )
 
 
+class _NonFinite(ValueError):
+    """NaN, Infinity or -Infinity in a summary (Python's json reads them; we do not)."""
+
+    def __init__(self, name: str):
+        super().__init__(name)
+        self.name = name  # as written in the file
+        digits = len(name.lstrip("-"))
+        self.shown = name if len(name) <= 24 else f"an integer of {digits:,} digits"
+
+    def pos(self, text: str) -> int:
+        """Where the constant is written (its first occurrence as a value)."""
+        m = re.search(r"[:\[,]\s*" + re.escape(self.name) + r"\b", text)
+        return m.start() if m else 0
+
+    def field(self, text: str) -> str:
+        """The key the constant is the value of, or (json) if it has none."""
+        m = re.search(r'"((?:[^"\\]|\\.)*)"\s*:\s*' + re.escape(self.name) + r"\b", text)
+        return m.group(1) if m else "(json)"
+
+
+def _no_constant(name: str):
+    raise _NonFinite(name)
+
+
+def _finite_float(text: str) -> float:
+    v = float(text)  # 1e400 reads as inf
+    if not math.isfinite(v):
+        raise _NonFinite(text)
+    return v
+
+
+#: Most digits of an integer in a summary (a float holds up to about 1.8e308).
+MAX_INT_DIGITS = 308
+
+
+def _small_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise _NonFinite(text)
+    return int(text)
+
+
 def _load(path: Path) -> tuple[Entry | None, list[str]]:
     p = path / "summary.json" if path.is_dir() else path
     shown = str(p)
@@ -128,11 +171,29 @@ def _load(path: Path) -> tuple[Entry | None, list[str]]:
             f"{shown}:1: (file): larger than {MAX_SUMMARY_BYTES:,} bytes; not a summary.json"
         ]
     try:
-        data = json.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        data = json.loads(
+            text, parse_constant=_no_constant, parse_float=_finite_float, parse_int=_small_int
+        )
+    except _NonFinite as e:
+        line = text.count("\n", 0, e.pos(text)) + 1
+        return None, [
+            f"{shown}:{line}: {e.field(text)}: {e.shown} is not a number `frontier run` "
+            "writes (a summary holds finite numbers only); pass the files `frontier run` wrote"
+        ]
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         line = getattr(e, "lineno", 1)
         return None, [
             f"{shown}:{line}: (json): not a summary.json ({e}); pass the files `frontier run` wrote"
+        ]
+    except RecursionError:
+        return None, [
+            f"{shown}:1: (json): nested too deeply to be a summary.json; "
+            "pass the files `frontier run` wrote"
+        ]
+    except ValueError as e:  # e.g. an integer of more digits than Python converts
+        return None, [
+            f"{shown}:1: (json): not a summary.json ({e}); pass the files `frontier run` wrote"
         ]
     try:
         s = SummaryModel.model_validate(data)

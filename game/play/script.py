@@ -139,7 +139,11 @@ def quarter_orders(data: dict[str, Any], quarter: int) -> Orders:
         raise OrderError(
             [
                 f"{'.'.join(str(x) for x in item['loc'])}: "
-                + ("unknown field" if item["type"] == "extra_forbidden" else item["msg"])
+                + (
+                    "unknown field"
+                    if item["type"] == "extra_forbidden"
+                    else item["msg"].removeprefix("Value error, ")
+                )
                 for item in e.errors()
             ]
         ) from None
@@ -148,7 +152,7 @@ def quarter_orders(data: dict[str, Any], quarter: int) -> Orders:
 
 class PlayerModel(sc.Model):
     name: Name | None = None
-    specialization: dict[str, sc.NonNeg] = {}
+    specialization: dict[str, sc.Weight] = {}
 
 
 Digest = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{8,64}$")]

@@ -107,7 +107,7 @@ BAD = [
     (("--scenario", "default", "--set", "nonsense=1"), "unknown parameter"),
     (("--scenario", "default", "--set", "alpha=-2"), "must be >= 0"),
     (("--scenario", "default", "--set", "scaling_law=moore"), "unknown scaling law"),
-    (("--scenario", "default", "--set", "open_weight_lag_quarters=50"), "no longer holds together"),
+    (("--scenario", "default", "--set", "open_weight_lag_quarters=50"), "must be >= 0 and <= 19"),
     (("--scenario", "default", "--turbo"), "--turbo"),
     (("--worlds", "5"), "--scenario"),
 ]
