@@ -6,8 +6,20 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-#: docs/model.md of this copy of Frontier (the repository's; see README).
-MODEL_MD = Path(__file__).resolve().parents[2] / "docs" / "model.md"
+
+def _model_md() -> Path:
+    """docs/model.md: shipped inside the installed package (game/_docs), else the
+    repository's."""
+    from importlib.resources import files
+
+    shipped = files("game").joinpath("_docs", "model.md")
+    if shipped.is_file():
+        return Path(str(shipped))
+    return Path(__file__).resolve().parents[2] / "docs" / "model.md"
+
+
+#: docs/model.md of this copy of Frontier (see README).
+MODEL_MD = _model_md()
 
 
 @dataclass(frozen=True)
