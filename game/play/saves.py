@@ -26,6 +26,9 @@ import datetime as dt
 import hashlib
 import os
 import re
+import stat
+import tomllib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,7 +39,7 @@ from game import __version__
 from game.content.loader import Content, error_at, parse_toml, validate_toml
 from game.engine.orders import Orders
 
-from .atomic import atomic_write
+from .atomic import atomic_write, clean_stale_temps
 from .runner import Game, play_through
 from .script import (
     DOC,
@@ -75,31 +78,51 @@ def saves_dir(arg: str | Path | None = None) -> Path:
     return Path(env) if env else Path("saves")
 
 
-_BAD_CHARS = re.compile(r"[^A-Za-z0-9._ -]+")
+#: Anything but letters and digits (of any script), '_', spaces, '.' and '-'.
+_BAD_CHARS = re.compile(r"[^\w .-]+")
+#: Longest file stem in bytes: the autosave's suffix must still fit in 255 bytes.
+MAX_NAME_BYTES = 200
+#: The lab's name in a save: as script.py's Name (1 to 40 characters, no control ones).
+MAX_LAB = 40
 
 
 def clean_name(name: str) -> str:
     """A safe file stem for a save name, or SaveError.
 
-    Letters, digits, spaces, dots, dashes and underscores are kept; other characters
-    become '-'. Path separators and '..' are refused (not cleaned), as is a name that
-    is empty or longer than MAX_NAME once cleaned.
+    Letters (of any script) and digits, spaces, dots, dashes and underscores are
+    kept, so `café` and `cafè` stay two names; other characters become '-'. Path
+    separators, '..' and control characters are refused (not cleaned), as is a name
+    that is empty or longer than MAX_NAME.
     """
     raw = str(name)
-    if "/" in raw or "\\" in raw or ".." in raw or "\x00" in raw:
+    if "/" in raw or "\\" in raw or ".." in raw:
         raise SaveError(
             [
                 f"save name {raw!r}: a name cannot contain '/', '\\\\' or '..'; give a plain name like 'my-game'"
             ]
         )
-    stem = _BAD_CHARS.sub("-", raw).strip(" .-")
+    if any(unicodedata.category(c) == "Cc" for c in raw):
+        raise SaveError(
+            [f"save name {raw!r}: a name cannot contain control characters; give a plain name"]
+        )
+    stem = _BAD_CHARS.sub("-", unicodedata.normalize("NFC", raw)).strip(" .-")
     if stem.lower().endswith(".toml"):
-        stem = stem[:-5]
+        stem = stem[:-5].rstrip(" .-")
     if not stem:
         raise SaveError([f"save name {raw!r}: give a name with letters or digits"])
-    if len(stem) > MAX_NAME:
+    if len(stem) > MAX_NAME or len(stem.encode("utf-8")) > MAX_NAME_BYTES:
         raise SaveError([f"save name {raw!r}: at most {MAX_NAME} characters"])
     return stem
+
+
+def lab_label(name: str) -> str:
+    """The lab's name as a save's `lab` field can hold it (script.py's Name: 1 to 40
+    characters, no control characters): a longer name is cut with '...'. The field
+    only labels the save in listings; the game replays from the script's header."""
+    text = "".join(" " if unicodedata.category(c) == "Cc" else c for c in str(name)).strip()
+    if len(text) > MAX_LAB:
+        text = text[: MAX_LAB - 3].rstrip() + "..."
+    return text or "?"
 
 
 def save_path(ref: str | Path, folder: Path) -> Path:
@@ -108,6 +131,69 @@ def save_path(ref: str | Path, folder: Path) -> Path:
     if "/" in s or os.sep in s or s.endswith(".toml"):
         return Path(s)
     return folder / f"{clean_name(s)}.toml"
+
+
+def read_limited(path: Path, shown: str | None = None, limit: int = MAX_SCRIPT_BYTES) -> bytes:
+    """A save's bytes, or SaveError: only a regular file (a FIFO or device would hang
+    or never end), and its size is checked before anything is read."""
+    shown = str(path) if shown is None else shown
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not block the open
+    except (OSError, ValueError) as e:  # ValueError: a NUL in the path
+        why = getattr(e, "strerror", None) or e
+        raise SaveError([f"{shown}:1: (file): cannot read: {why}"]) from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            what = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+            raise SaveError([f"{shown}:1: (file): {what}; give a save file"])
+        if st.st_size > limit:
+            raise SaveError([f"{shown}:1: (file): larger than the {limit:,}-byte limit"])
+        chunks, left = [], limit + 1
+        while left > 0:
+            b = os.read(fd, min(left, 1 << 20))
+            if not b:
+                break
+            chunks.append(b)
+            left -= len(b)
+        return b"".join(chunks)
+    except OSError as e:
+        raise SaveError([f"{shown}:1: (file): cannot read: {e.strerror or e}"]) from None
+    finally:
+        os.close(fd)
+
+
+def _is_scenario_path(ref: str, content: Content) -> bool:
+    """As script.py's _scenario_ref: a reference that is not an id is a path if it ends
+    in .toml or contains '/'."""
+    return ref not in content.scenarios and (ref.endswith(".toml") or "/" in ref)
+
+
+def portable_scenario(ref: str, shown: str, content: Content) -> str:
+    """A scenario reference that reads the same from any folder: a relative path
+    (read from the folder of the script or save `shown`) becomes absolute."""
+    if not _is_scenario_path(ref, content) or Path(ref).is_absolute():
+        return ref
+    return os.path.abspath(Path(shown).parent / ref)
+
+
+def belongs(path: Path, game: Game) -> bool:
+    """Whether the save at `path` is an earlier (or the same) state of `game`, so that
+    writing the game over it loses nothing: no file there, or a save of the same seed
+    whose quarters' digests start ours. Another game, a later branch of this one, or
+    a file that cannot be read is not ours to overwrite."""
+    try:
+        os.lstat(path)
+    except (OSError, ValueError):  # nothing there (or no folder to write in: the write says why)
+        return True
+    try:
+        data = tomllib.loads(read_limited(path).decode("utf-8"))
+        meta = data["save"]
+        theirs = list(meta["digests"])
+        ours = [r.digest for r in game.records]
+        return data["seed"] == game.seed and theirs == ours[: len(theirs)]
+    except (SaveError, ValueError, KeyError, TypeError):
+        return False
 
 
 # ------------------------------------------------------------------------ digests
@@ -177,7 +263,8 @@ class Session:
     @classmethod
     def from_playthrough(cls, pt: Playthrough, game: Game, content: Content) -> Session:
         m = pt.model
-        header: dict[str, Any] = {"scenario": m.scenario, "seed": m.seed, "policy": m.policy}
+        scenario = portable_scenario(m.scenario, pt.shown, content)
+        header: dict[str, Any] = {"scenario": scenario, "seed": m.seed, "policy": m.policy}
         player = {k: v for k, v in m.player.model_dump().items() if v}
         if player:
             header["player"] = player
@@ -197,7 +284,7 @@ class Session:
             "content_digest": self._digest(),
             "created": self.created or now,
             "updated": now,
-            "lab": g.names[0],
+            "lab": lab_label(g.names[0]),
             "quarter": g.quarter,
             "digests": [r.digest for r in g.records],
         }
@@ -210,30 +297,68 @@ class Session:
             self._content_digest = content_digest(self.content)
         return self._content_digest
 
-    def save(self, path: Path) -> Path:
-        """Write the save atomically to `path` (its folder is created if needed)."""
-        record = self.data()
-        data = tomli_w.dumps(record).encode("utf-8")
+    def save(self, path: Path, guard: bool = False) -> Path:
+        """Write the save atomically to `path` (its folder is created if needed).
+
+        SaveError (never OSError) if it cannot be written; with `guard`, also if the
+        file there holds another game, or a later state of this one (see `belongs`).
+        """
+        path = Path(path)
+        try:
+            record = self.data()
+            data = tomli_w.dumps(record).encode("utf-8")
+        except OSError as e:  # the content folder, read for its digest
+            raise SaveError([f"{path}: cannot write the save: {e.strerror or e}"]) from None
         if len(data) > MAX_SCRIPT_BYTES:
             raise SaveError([f"{path}: the save would exceed {MAX_SCRIPT_BYTES:,} bytes"])
+        if guard and not belongs(path, self.game):
+            raise SaveError(
+                [
+                    f"{path}: another game (or a later state of this one) is saved under "
+                    "this name; nothing was overwritten: save under another name"
+                ]
+            )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(path, data)
-        except OSError as e:
-            raise SaveError([f"{path}: cannot write the save: {e.strerror or e}"]) from None
+        except (OSError, ValueError) as e:  # ValueError: a NUL in the folder's path
+            why = getattr(e, "strerror", None) or e
+            raise SaveError([f"{path!s}: cannot write the save: {why}"]) from None
         if self.created is None:
             self.created = record["save"]["created"]
         return path
 
     def autosave(self, folder: Path, name: str) -> Path:
-        """Save as `<name>.autosave-qNNN.toml`; keep the newest AUTOSAVES of them."""
+        """Save as `<name>.autosave-qNNN.toml`; keep the newest AUTOSAVES of this
+        game's own autosaves (another game's, or a later branch's, are never touched
+        or overwritten: SaveError)."""
         stem = clean_name(name)
-        path = self.save(folder / f"{stem}{AUTOSAVE_TAG}{self.game.quarter:03d}.toml")
-        old = sorted(folder.glob(f"{stem}{AUTOSAVE_TAG}[0-9][0-9][0-9].toml"))
-        for p in old[:-AUTOSAVES]:
+        path = self.save(folder / f"{stem}{AUTOSAVE_TAG}{self.game.quarter:03d}.toml", guard=True)
+        try:
+            old = sorted(autosaves(folder, stem))
+        except OSError:
+            return path
+        mine = [p for p in old if p != path and belongs(p, self.game)]
+        for p in mine[: max(0, len(mine) - (AUTOSAVES - 1))]:
             with contextlib.suppress(OSError):
                 p.unlink()
         return path
+
+
+def autosaves(folder: Path, stem: str) -> list[Path]:
+    """The autosave files of save name `stem` in `folder` (of any game)."""
+    pat = re.compile(re.escape(stem) + re.escape(AUTOSAVE_TAG) + r"[0-9]{3}\.toml")
+    return [p for p in Path(folder).glob(f"*{AUTOSAVE_TAG}*.toml") if pat.fullmatch(p.name)]
+
+
+def name_taken(folder: Path, stem: str, game: Game) -> bool:
+    """Whether a file of save name `stem` in `folder` (the save or an autosave) holds
+    another game, or a later state of this one, that saving `game` there would lose."""
+    try:
+        files = [folder / f"{stem}.toml", *autosaves(folder, stem)]
+    except OSError:
+        return False
+    return any(not belongs(p, game) for p in files)
 
 
 # ----------------------------------------------------------------------- reading
@@ -307,11 +432,7 @@ def load_save(
     `force`, which continues from the replayed state and returns a warning.
     """
     path = Path(path)
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_SCRIPT_BYTES + 1)
-    except OSError as e:
-        raise SaveError([f"{path}:1: (file): cannot read: {e.strerror or e}"]) from None
+    raw = read_limited(path)
     pt = read_save(raw, str(path), content, path)
     meta = pt.model.save
     end = meta.quarter if meta else pt.scenario.quarters
@@ -364,11 +485,12 @@ def list_saves(folder: Path, content: Content) -> list[SaveInfo]:
     out = []
     if not folder.is_dir():
         return out
+    clean_stale_temps(folder)
     for p in folder.glob("*.toml"):
         if p.name.startswith("."):
             continue
         try:
-            raw = p.read_bytes()[: MAX_SCRIPT_BYTES + 1]
+            raw = read_limited(p)
             pt = read_save(raw, str(p), content, p)
             m = pt.model.save
             out.append(
@@ -394,12 +516,18 @@ __all__ = [
     "SaveInfo",
     "Session",
     "atomic_write",
+    "autosaves",
+    "belongs",
     "clean_name",
     "content_digest",
+    "lab_label",
     "list_saves",
     "load_save",
     "migrate",
+    "name_taken",
     "orders_table",
+    "portable_scenario",
+    "read_limited",
     "read_save",
     "save_path",
     "saves_dir",

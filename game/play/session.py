@@ -41,7 +41,15 @@ from game.engine.training import run_capability
 from . import views as v
 from .outputs import date_label, debrief_md, run_files, summary
 from .runner import Game, play_through
-from .saves import SaveError, Session, clean_name, load_save, save_path, saves_dir
+from .saves import (
+    SaveError,
+    Session,
+    clean_name,
+    load_save,
+    name_taken,
+    save_path,
+    saves_dir,
+)
 from .script import (
     PLAYER,
     SCRIPT_VERSION,
@@ -82,10 +90,10 @@ class GameSession:
         self.pt = pt
         self.game = game
         self.content = content
-        self.save_name = clean_name(save_name)
         self.folder = Path(folder)
         self.warnings = list(warnings or [])
         self._saver = Session.from_playthrough(pt, game, content)
+        self.save_name = self._claim(clean_name(save_name))
         self.draft: dict[str, Any] = {}
         self._view: tuple | None = None
         self.standing = self._standing_from_records()
@@ -217,11 +225,11 @@ class GameSession:
 
     @classmethod
     def _start(cls, content, data, save_name, folder, shown) -> GameSession:
+        if save_name is not None:
+            clean_name(save_name)  # a bad --name is refused before anything runs
         pt = script_from_data(data, content, shown=shown)
         game = play_through(pt, to_quarter=0)
-        name = save_name or f"{pt.model.scenario}-{pt.seed}"
-        if "/" in name or name.endswith(".toml"):  # a scenario given as a path
-            name = f"{Path(name).stem}-{pt.seed}"
+        name = save_name or default_name(pt.model.scenario, pt.seed)
         return cls(pt, game, content, name, saves_dir(folder))
 
     @classmethod
@@ -237,6 +245,10 @@ class GameSession:
         path = save_path(ref, where)
         pt, game, warnings = load_save(path, content, force=force)
         name = path.stem.split(".autosave-q")[0]
+        try:
+            name = clean_name(name)
+        except SaveError:  # a file named by path, e.g. "my..game.toml"
+            name = default_name(name, pt.seed)
         return cls(pt, game, content, name, where, warnings)
 
     # ------------------------------------------------------------------ basics
@@ -757,7 +769,8 @@ class GameSession:
     def _after(self, before, notices, autosave: bool) -> v.QuarterReport | None:
         saved, error = None, None
         if autosave:
-            try:
+            try:  # under a fresh name if another game took this one meanwhile
+                self.save_name = self._claim(self.save_name)
                 saved = str(self._saver.autosave(self.folder, self.save_name))
             except (SaveError, OSError) as e:
                 error = e.errors[0] if isinstance(e, SaveError) else str(e)
@@ -775,8 +788,26 @@ class GameSession:
             self.draft["note"] = str(text).strip()[:500]
 
     def rename(self, name: str) -> None:
-        """Save under another name from now on (SaveError if the name is unsafe)."""
-        self.save_name = clean_name(name)
+        """Save under another name from now on (SaveError if the name is unsafe; a
+        name another game's files hold gives a fresh one, said in `warnings`)."""
+        self.save_name = self._claim(clean_name(name))
+
+    def _claim(self, stem: str) -> str:
+        """`stem`, or the first free `stem-2`, `stem-3`... if files of that name hold
+        another game (or a later state of this one, after a rewound load): each game
+        keeps its own saves and autosaves, and none is overwritten."""
+        if not name_taken(self.folder, stem, self.game):
+            return stem
+        for k in range(2, 1000):
+            cut = stem[: 64 - len(f"-{k}")].rstrip(" .-")
+            fresh = f"{cut}-{k}"
+            if not name_taken(self.folder, fresh, self.game):
+                self.warnings.append(
+                    f"another game (or a later state of this one) is saved as '{stem}' in "
+                    f"{self.folder}; this game is saved as '{fresh}' so that none is lost"
+                )
+                return fresh
+        raise SaveError([f"save name '{stem}': every name from '{stem}-2' on is taken"])
 
     def _remember(self, o: Orders) -> None:
         _carry(self.standing, o)
@@ -950,9 +981,16 @@ class GameSession:
 
     # ------------------------------------------------------------------ saving
     def save(self, name: str | None = None) -> Path:
-        """Save as NAME (default: the game's save name) in the saves folder."""
-        stem = clean_name(name) if name else self.save_name
-        return self._saver.save(self.folder / f"{stem}.toml")
+        """Save as NAME (default: the game's save name) in the saves folder.
+
+        SaveError (never OSError) if the name is unsafe or the file cannot be
+        written. Another game's save is never overwritten: a NAME that holds one is
+        refused; if the game's own name was taken meanwhile, a fresh one is chosen
+        (and said in `warnings`)."""
+        if name:
+            return self._saver.save(self.folder / f"{clean_name(name)}.toml", guard=True)
+        self.save_name = self._claim(self.save_name)
+        return self._saver.save(self.folder / f"{self.save_name}.toml", guard=True)
 
     def decisions(self) -> list[str]:
         """The decisions that mattered, with what followed (as in the debrief)."""
@@ -1030,6 +1068,20 @@ WHAT_IFS_PENDING = (
     "## What if: the decisions that moved your score most\n\n"
     "Playing the game again without each of your decisions that mattered...\n"
 )
+
+
+def default_name(scenario: str, seed: int) -> str:
+    """The save name of a new game: `<scenario>-<seed>`, where a scenario given as a
+    path gives its file's stem; a stem that makes no safe name gives `game-<seed>`."""
+    stem = scenario
+    if "/" in stem or "\\" in stem or stem.endswith(".toml"):
+        stem = Path(stem.replace("\\", "/")).name
+        stem = stem[:-5] if stem.lower().endswith(".toml") else stem
+    stem = stem.replace("..", ".")[:48]
+    try:
+        return clean_name(f"{stem}-{seed}")
+    except SaveError:
+        return f"game-{seed}"
 
 
 def _insert_section(md: str, section: str) -> str:

@@ -15,6 +15,7 @@ import time
 
 from playkit import MINIMAL, ORDERED, ROOT, write
 
+from game.play.atomic import STALE_AFTER, TEMP_PATTERN, atomic_write
 from game.play.runner import play_through
 from game.play.saves import Session, load_save
 from game.play.script import load_script
@@ -67,3 +68,11 @@ def test_fifty_kills_never_leave_a_broken_save(tmp_path, content):
             assert target.read_bytes() in {p.read_bytes() for p in sources}
             loaded += 1
     assert loaded >= 45  # the first write lands within milliseconds of "ready"
+    # Killed writes may leave their temporary files; once stale, the next write (or
+    # `frontier saves`) removes them, and nothing else.
+    temps = [p for p in folder.iterdir() if TEMP_PATTERN.match(p.name)]
+    old = time.time() - STALE_AFTER - 1
+    for p in temps:
+        os.utime(p, (old, old))
+    atomic_write(target, sources[0].read_bytes())
+    assert sorted(p.name for p in folder.iterdir()) == ["game.toml"]
