@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import math
+import os
 import sys
 from collections.abc import Sequence
 
@@ -571,8 +572,15 @@ def cmd_content_check(args: argparse.Namespace) -> int:
 
     if args.scenario and args.path:
         raise UsageError("give a PATH or --scenario FILE, not both")
-    target = Path(args.scenario or args.path) if (args.scenario or args.path) else None
+    given = args.scenario if args.scenario is not None else args.path
+    if given is not None and not given.strip():
+        raise UsageError("the path is empty: give a folder or a scenario .toml file")
+    target = Path(given) if given else None
     if target is not None and target.suffix == ".toml":
+        from game.cli.commands import _check_input_file
+        from game.content.loader import MAX_BYTES, ContentError
+
+        _check_input_file(target, "the scenario file", limit=MAX_BYTES, error=ContentError)
         content = _load(args.content)
         m = load_scenario_file(target, content)
         content.scenario(str(target))
@@ -591,12 +599,13 @@ def _table(headers: list[str], rows: list[list[str]], title: str) -> None:
     if sys.stdout.isatty():
         from rich.console import Console
         from rich.table import Table
+        from rich.text import Text
 
-        t = Table(title=title)
+        t = Table(title=Text(title))
         for h in headers:
-            t.add_column(h)
+            t.add_column(Text(h))
         for r in rows:
-            t.add_row(*r)
+            t.add_row(*(Text(c) for c in r))  # text, never markup: "[/]" shows as written
         Console().print(t)
         return
     widths = [
@@ -762,10 +771,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # e.g. `frontier scaling ... | head -1`
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except OSError as exc:
+        message = path_error(exc)
+        if message is None:
+            return _internal_error(exc)
+        print(f"{PROG}: error: {message} (check the path)", file=sys.stderr)
+        return 2
+    except RuntimeError as exc:
+        if str(exc).startswith("Symlink loop"):  # pathlib's resolve() on a symlink loop
+            where = str(exc).partition(" from ")[2].strip("'\"")
+            print(
+                f"{PROG}: error: {shown_path(where)}: a symbolic link loop (check the path)",
+                file=sys.stderr,
+            )
+            return 2
+        return _internal_error(exc)
     except Exception as exc:
         if hasattr(exc, "errors") and hasattr(exc, "outcome"):  # bad input: every error, exit 2
             for line in exc.errors:
@@ -776,9 +798,33 @@ def main(argv: Sequence[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 2
-        path = _log_traceback()
-        text = str(exc).splitlines()
-        what = f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
-        where = f"; traceback in {path}" if path else ""
-        print(f"{PROG}: unexpected error: {what}{where}", file=sys.stderr)
-        return 1
+        return _internal_error(exc)
+
+
+def shown_path(path: str, limit: int = 120) -> str:
+    """A path as messages show it: whole, or cut in the middle when very long."""
+    s = str(path)
+    return s if len(s) <= limit else f"{s[:60]}...{s[-40:]} ({len(s):,} characters)"
+
+
+def path_error(exc: OSError) -> str | None:
+    """The one-line reason for an OSError about a path the user gave (a name too long
+    for the OS, a symbolic link loop, a missing or unreadable file...), or None when
+    the error names no path (then it is an internal fault)."""
+    if not isinstance(exc.filename, (str, bytes, os.PathLike)):
+        return None
+    reason = exc.strerror or str(exc)
+    where = shown_path(os.fsdecode(exc.filename))
+    if isinstance(exc.filename2, (str, bytes, os.PathLike)):
+        where += f" -> {shown_path(os.fsdecode(exc.filename2))}"
+    return f"{where}: {reason}"
+
+
+def _internal_error(exc: BaseException) -> int:
+    """An internal fault (a bug): one line, the traceback in a log file, exit 1."""
+    path = _log_traceback()
+    text = str(exc).splitlines()
+    what = f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+    where = f"; traceback in {path}" if path else ""
+    print(f"{PROG}: unexpected error: {what}{where}", file=sys.stderr)
+    return 1

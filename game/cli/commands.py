@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
+import stat
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,7 +40,7 @@ def _progress(label: str, total: int):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -49,12 +52,54 @@ def _progress(label: str, total: int):
 
 
 def _write(out: str | Path, files: dict[str, str]) -> Path:
-    from game.play.outputs import OutputError, write_folder
+    return _stage(out, files).commit_or_fail()
+
+
+class _Staged:
+    """An output folder staged beside its place (outputs.StagedFolder), with its
+    OutputError turned into a CommandError."""
+
+    def __init__(self, staged) -> None:
+        self.staged = staged
+
+    def discard(self) -> None:
+        self.staged.discard()
+
+    def commit_or_fail(self) -> Path:
+        from game.play.outputs import OutputError
+
+        try:
+            return self.staged.commit()
+        except OutputError as e:
+            raise CommandError(str(e), "pass --out with a folder you can write") from None
+
+
+def _stage(out: str | Path, files: dict[str, str]) -> _Staged:
+    from game.play.outputs import OutputError, stage_folder
 
     try:
-        return write_folder(out, files)
+        return _Staged(stage_folder(out, files))
     except OutputError as e:
         raise CommandError(str(e), "pass --out with a folder you can write") from None
+
+
+#: What a default output folder's name may hold (runs/<name>): no separators, no '..'.
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def safe_stem(text: str) -> str:
+    """A folder name for runs/<name> made from a script, save or scenario name: path
+    separators and other characters become '-', and it never is '.', '..' or hidden."""
+    stem = _UNSAFE.sub("-", str(text)).strip(".-")
+    stem = re.sub(r"\.{2,}", ".", stem)
+    return stem[:100] or "run"
+
+
+def _path_arg(text: str, flag: str) -> Path:
+    """A path the user gave: refused when empty (Path('') would mean this folder)."""
+    if not str(text).strip():
+        raise CommandError(f"{flag} is empty: give a path", "see 'frontier COMMAND --help'")
+    return Path(text)
 
 
 # ----------------------------------------------------------------------------- run
@@ -68,18 +113,27 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(
             "give a script or --code CODE (one of the two)", "see 'frontier run --help'"
         )
+    # Every input is checked before anything is played or written.
+    if args.script:
+        _check_input_file(
+            _path_arg(args.script, "SCRIPT.toml"), "the script", error=_script_error()
+        )
+    out = _path_arg(args.out, "--out") if args.out is not None else None
+    if out is not None:
+        _check_out(out)
+    save_to = _save_target(args) if args.save else None
     content = _content(args.content)
     if args.code:
         from game.play.share import parse_code
 
-        pt = script_from_data(parse_code(args.code), content, shown="--code")
-        stem, label = f"{pt.model.scenario}-{pt.seed}", None
+        pt = script_from_data(parse_code(args.code, content), content, shown="--code")
+        stem, label = safe_stem(f"{pt.model.scenario}-{pt.seed}"), None
     else:
         pt = load_script(args.script, content)
-        stem, label = Path(args.script).stem, Path(args.script).name
-    out = Path(args.out) if args.out else Path("runs") / stem
-    _check_out(out)
-    save_to = _save_target(args) if args.save else None
+        stem, label = safe_stem(Path(args.script).stem), Path(args.script).name
+    if out is None:
+        out = Path("runs") / stem
+        _check_out(out)
     with _progress(f"playing {pt.scenario.id}", pt.scenario.quarters) as tick:
         game = play_through(pt, progress=lambda done, end: tick())
     _finish_run(pt, game, out, label, content, save_to)
@@ -87,21 +141,46 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _save_target(args) -> Path:
+    """Where `--save NAME` goes; CommandError now if it could not be written there."""
+    from game.play.outputs import OutputError, check_folder
     from game.play.saves import clean_name, saves_dir
 
-    return saves_dir(args.saves_dir) / f"{clean_name(args.save)}.toml"
+    folder = saves_dir(args.saves_dir)
+    if not str(folder).strip():
+        raise CommandError("--saves-dir is empty: give a folder", "e.g. --saves-dir saves")
+    target = folder / f"{clean_name(args.save)}.toml"
+    try:
+        check_folder(folder)
+    except OutputError as e:
+        raise CommandError(
+            f"--saves-dir: {e}; nothing was played or written",
+            "pass --saves-dir with a folder you can write",
+        ) from None
+    if os.path.isdir(target):
+        raise CommandError(
+            f"--save: {_shown(target)} is a folder; nothing was played or written",
+            "choose another --save NAME",
+        )
+    return target
 
 
 def _finish_run(pt, game, out: Path, label, content, save_to: Path | None = None) -> None:
-    """Write a played game's outputs (and its save) and print the result lines."""
+    """Write a played game's outputs (and its save), all or nothing, and print the
+    result lines. The output folder is staged first, then the save is written, then
+    the folder is put in place; if the save fails, the staged folder is discarded."""
     from game.play.outputs import run_files
 
     files = run_files(game, script=label)
-    _write(out, files)
+    staged = _stage(out, files)
     if save_to is not None:
         from game.play.saves import Session
 
-        Session.from_playthrough(pt, game, content).save(save_to)
+        try:
+            Session.from_playthrough(pt, game, content).save(save_to)
+        except BaseException:
+            staged.discard()
+            raise
+    staged.commit_or_fail()
     score, met = game.score()
     last = game.records[-1].market
     print(
@@ -130,15 +209,78 @@ def _finish_run(pt, game, out: Path, label, content, save_to: Path | None = None
 
 def _check_out(out: Path) -> None:
     """Refuse an unusable output folder before playing, not after."""
-    if out.exists() and not out.is_dir():
-        raise CommandError(f"{out} exists and is not a folder", "pass --out with a folder path")
-    probe = out if out.exists() else next((p for p in out.parents if p.exists()), Path("."))
-    import os
+    from game.play.outputs import OutputError, check_folder
 
-    if not os.access(probe, os.W_OK | os.X_OK):
+    try:
+        check_folder(out)
+    except OutputError as e:
+        raise CommandError(str(e), "pass --out with a folder you can write") from None
+
+
+def _shown(path: str | Path, limit: int = 120) -> str:
+    s = str(path)
+    return s if len(s) <= limit else f"{s[:60]}...{s[-40:]} ({len(s):,} characters)"
+
+
+def _check_input_file(path: Path, what: str, limit: int | None = None, error=None) -> None:
+    """Refuse, before opening it, a file that is not a regular file (a FIFO would
+    block the read, a device never end) or larger than `limit` bytes.
+
+    A missing file is left to the reader, which reports it in its own words. `error`
+    is the reader's error class (ScriptError, SaveError...): the problem is raised as
+    one `file:1: (file): ...` line of it, as the reader would; else as a CommandError.
+    """
+    from game.play.script import MAX_SCRIPT_BYTES
+
+    limit = MAX_SCRIPT_BYTES if limit is None else limit
+    problem = hint = None
+    try:
+        st = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    except OSError as e:
+        problem, hint = f"cannot read {what}: {e.strerror or e}", "check the path"
+    else:
+        if stat.S_ISDIR(st.st_mode):
+            problem, hint = f"{what} is a folder, not a file", "check the path"
+        elif not stat.S_ISREG(st.st_mode):
+            problem = f"{what} is not a regular file (a pipe, socket or device)"
+            hint = "give a regular file"
+        elif st.st_size > limit:
+            problem = f"{what} is {st.st_size:,} bytes, larger than the {limit:,}-byte limit"
+            hint = "give a smaller file"
+    if problem is None:
+        return
+    if error is not None:
+        raise error([f"{_shown(path)}:1: (file): {problem}; {hint}"])
+    raise CommandError(f"{_shown(path)}: {problem}", hint)
+
+
+def _script_error():
+    from game.play.script import ScriptError
+
+    return ScriptError
+
+
+def _save_error():
+    from game.play.saves import SaveError
+
+    return SaveError
+
+
+def _check_scenario_ref(ref: str, content) -> None:
+    """A --scenario that is not a built-in id must be a scenario file that exists."""
+    if not ref.strip():
         raise CommandError(
-            f"cannot write to {probe}: permission denied", "pass --out with a folder you can write"
+            "--scenario is empty: give a scenario id or a .toml file",
+            f"known: {', '.join(sorted(content.scenarios))}",
         )
+    if ref in content.scenarios:
+        return
+    if ref.endswith(".toml") or os.path.lexists(ref):
+        from game.content.loader import MAX_BYTES, ContentError
+
+        _check_input_file(Path(ref), "the scenario file", limit=MAX_BYTES, error=ContentError)
 
 
 # --------------------------------------------------------------------------- sweep
@@ -178,10 +320,12 @@ def sweep(args: argparse.Namespace) -> int:
                 "--scenario and --from: give one; a save plays its own scenario",
                 "e.g. frontier sweep --from mygame",
             )
-        path = save_path(args.from_save, saves_dir(args.saves_dir))
+        path = save_path(_path_arg(args.from_save, "--from"), saves_dir(args.saves_dir))
+        _check_input_file(path, "the save", error=_save_error())
         pt, start, _ = load_save(path, content)
         scenario, goals = pt.scenario, pt.scenario_model.goals
-    elif args.scenario:
+    elif args.scenario is not None:
+        _check_scenario_ref(args.scenario, content)
         scenario = content.scenario(args.scenario)
         goals = content.scenario_model(args.scenario).goals
     else:
@@ -189,8 +333,8 @@ def sweep(args: argparse.Namespace) -> int:
             "give --scenario ID (new worlds) or --from SAVE (copies of a game under way)",
             "e.g. frontier sweep --scenario default",
         )
-    if args.out:
-        _check_out(Path(args.out))
+    if args.out is not None:
+        _check_out(_path_arg(args.out, "--out"))
     policies = list(BOTS) if args.policy == "all" else [args.policy]
     if args.policy == "all" and start is not None:
         policies = ["standing", *policies]  # a save's own standing orders first
@@ -251,14 +395,17 @@ def _policy_table(by_policy: dict, verdicts) -> None:
     from rich import box
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from game.play.measures import label, show
 
     first = next(iter(by_policy.values()))
     sets = ", ".join(f"{k}={v}" for k, v in first["set"].items()) or "none"
     t = Table(
-        title=f"{first['worlds']:,} worlds of {first['scenario']} for each policy in your "
-        f"seat (seed {first['seed']}, set: {sets}); the same worlds for every policy",
+        title=Text(
+            f"{first['worlds']:,} worlds of {first['scenario']} for each policy in your "
+            f"seat (seed {first['seed']}, set: {sets}); the same worlds for every policy"
+        ),
         caption="verdicts: share of worlds (oligopoly = consolidated oligopoly); alive: the "
         "seat survived, share of worlds; "
         f"score ({label('player_score', unit=False)}) and stake "
@@ -327,12 +474,16 @@ def facts(args: argparse.Namespace) -> int:
 def _sweep_table(d: dict, verdicts) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from game.play.measures import SWEEP_DISTRIBUTIONS, label, show
 
     sets = ", ".join(f"{k}={v}" for k, v in d["set"].items()) or "none"
     t = Table(
-        title=f"{d['worlds']:,} worlds of {d['scenario']} (seed {d['seed']}, policy {d['policy']}, set: {sets})"
+        title=Text(
+            f"{d['worlds']:,} worlds of {d['scenario']} (seed {d['seed']}, policy "
+            f"{d['policy']}, set: {sets})"
+        )
     )
     t.add_column("verdict")
     t.add_column("share of worlds", justify="right")
@@ -358,6 +509,8 @@ def compare(args: argparse.Namespace) -> int:
     from game.play.compare import compare_json, compare_text
     from game.play.script import load_script
 
+    for p in (args.a, args.b):
+        _check_input_file(_path_arg(p, "A.toml and B.toml"), "the script", error=_script_error())
     content = _content(args.content)
     pa = load_script(args.a, content)
     pb = load_script(args.b, content)
@@ -384,15 +537,17 @@ def saves(args: argparse.Namespace) -> int:
         return 0
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    t = Table(title=f"saves in {folder}/")
+    # Every cell is Text, never markup: a lab named "Lab [/]" or a problem quoting a
+    # file's brackets is shown as written, and cannot break the listing.
+    t = Table(title=Text(f"saves in {folder}/"))
     for col in ("name", "scenario", "lab", "quarter", "saved (UTC)", "note"):
         t.add_column(col)
     for s in found:
         q = f"{s.quarter}/{s.quarters}" if s.quarters else "?"
-        t.add_row(
-            s.name, s.scenario, s.lab, q, s.updated.replace("T", " ").rstrip("Z"), s.problem or ""
-        )
+        cells = (s.name, s.scenario, s.lab, q, s.updated.replace("T", " ").rstrip("Z"))
+        t.add_row(*(Text(str(c)) for c in (*cells, s.problem or "")))
     Console().print(t)
     return 0
 
@@ -402,10 +557,12 @@ def replay(args: argparse.Namespace) -> int:
 
     if args.to is not None and args.to < 1:
         raise CommandError(f"--to {args.to}: give a quarter >= 1", "e.g. --to 20")
-    content = _content(args.content)
-    path = save_path(args.save, saves_dir(args.saves_dir))
-    out = Path(args.out) if args.out else Path("runs") / path.stem
+    path = save_path(_path_arg(args.save, "SAVE"), saves_dir(args.saves_dir))
+    _check_input_file(path, "the save", error=_save_error())
+    out = _path_arg(args.out, "--out") if args.out is not None else None
+    out = out or Path("runs") / safe_stem(path.stem)
     _check_out(out)
+    content = _content(args.content)
     pt, game, warnings = load_save(path, content, force=args.force, to_quarter=args.to)
     for w in warnings:
         print(f"frontier: warning: {w}", file=sys.stderr)
@@ -415,12 +572,17 @@ def replay(args: argparse.Namespace) -> int:
 
 def share(args: argparse.Namespace) -> int:
     from game.play.saves import read_save, save_path, saves_dir
+    from game.play.script import MAX_SCRIPT_BYTES
     from game.play.share import make_code
 
+    path = save_path(_path_arg(args.save, "SAVE"), saves_dir(args.saves_dir))
+    # The size and kind are checked before the file is opened: a 1 GB file is not
+    # read into memory, and a FIFO does not block.
+    _check_input_file(path, "the save", error=_save_error())
     content = _content(args.content)
-    path = save_path(args.save, saves_dir(args.saves_dir))
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_SCRIPT_BYTES + 1)
     except OSError as e:
         raise CommandError(
             f"{path}: cannot read: {e.strerror or e}", "see 'frontier saves'"
@@ -525,9 +687,13 @@ def metrics(args: argparse.Namespace) -> int:
 
 
 def class_collect(args: argparse.Namespace) -> int:
-    from game.play.classroom import class_files, collect
+    from game.play.classroom import MAX_SUMMARY_BYTES, CollectError, class_files, collect
 
-    _check_out(Path(args.out))
+    _check_out(_path_arg(args.out, "--out"))
+    for f in args.files:  # a FIFO or a 1 GB file is refused before it is opened
+        p = _path_arg(f, "FILE")
+        p = p / "summary.json" if os.path.isdir(p) else p
+        _check_input_file(p, "the summary", limit=MAX_SUMMARY_BYTES, error=CollectError)
     entries = collect(args.files)
     files = class_files(entries)
     _write(args.out, files)

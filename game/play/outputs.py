@@ -8,11 +8,13 @@ half-written.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import os
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 
@@ -445,40 +447,184 @@ def _strip_name(text: str, game: Game) -> str:
 # -------------------------------------------------------------------------- writing
 
 
-def write_folder(out: str | Path, files: dict[str, str]) -> Path:
-    """Write `files` (name -> text) into folder `out`, all or nothing.
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
-    The files are written and fsynced in a temporary folder beside `out`, which is
-    then renamed to `out` (or, if `out` exists, each file is renamed into it).
-    Raises OutputError with a one-line reason if the folder cannot be written.
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError:
+        pass
+
+
+class StagedFolder:
+    """Files written and fsynced beside their folder, not yet in place.
+
+    `commit()` puts them in place, all or nothing: a new folder is renamed into place
+    whole; in an existing folder, the files of the same names are moved aside, the new
+    ones renamed in, and on any failure the old ones are put back. Other files in the
+    folder are left alone. `discard()` removes the staged files (and any parent folders
+    the staging created).
+    """
+
+    def __init__(self, out: Path, names: list[str], tmp: Path, created: list[Path]):
+        self.out, self.names, self.tmp, self.created = out, names, tmp, created
+
+    def discard(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        for folder in self.created:  # deepest first
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+
+    def commit(self) -> Path:
+        out = self.out
+        try:
+            if not os.path.isdir(out):
+                os.replace(self.tmp, out)
+                _fsync_dir(out.parent if str(out.parent) else Path("."))
+                return out
+            old = self.tmp / ".old"
+            old.mkdir()
+            moved: list[str] = []
+            placed: list[str] = []
+            try:
+                for name in self.names:
+                    if os.path.lexists(out / name):
+                        os.replace(out / name, old / name)
+                        moved.append(name)
+                    os.replace(self.tmp / name, out / name)
+                    placed.append(name)
+            except OSError:
+                for name in placed:  # put the old files back
+                    with contextlib.suppress(OSError):
+                        os.unlink(out / name)
+                for name in moved:
+                    with contextlib.suppress(OSError):
+                        os.replace(old / name, out / name)
+                raise
+            _fsync_dir(out)
+        except OSError as e:
+            self.discard()
+            raise OutputError(
+                f"cannot write {out}: {e.strerror or e}; nothing was changed; choose another --out"
+            ) from None
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        return out
+
+
+def check_folder(out: str | Path) -> None:
+    """Raise OutputError unless `out` can be an output folder: an existing folder, or
+    a path whose first existing ancestor is a folder this process can write to."""
+    out = Path(out)
+    shown = _shown_path(out)
+    probe = out
+    while True:
+        try:
+            st = os.stat(probe)
+        except (FileNotFoundError, NotADirectoryError):  # look further up
+            parent = probe.parent
+            if parent == probe:
+                raise OutputError(f"cannot write to {shown}: no such folder") from None
+            probe = parent
+            continue
+        except OSError as e:
+            raise OutputError(f"cannot use {shown}: {e.strerror or e}") from None
+        break
+    where = _shown_path(probe)
+    if not stat.S_ISDIR(st.st_mode):
+        if probe == out:
+            raise OutputError(f"{shown} exists and is not a folder")
+        raise OutputError(f"cannot write to {shown}: {where} is a file, not a folder")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write to {where}: permission denied")
+
+
+def _shown_path(p: Path, limit: int = 120) -> str:
+    s = str(p)
+    return s if len(s) <= limit else f"{s[:60]}...{s[-40:]} ({len(s):,} characters)"
+
+
+def stage_folder(out: str | Path, files: dict[str, str]) -> StagedFolder:
+    """Write `files` (name -> text) beside folder `out`, ready for `commit()`.
+
+    Raises OutputError with a one-line reason if the folder cannot be written; nothing
+    is left behind then.
     """
     out = Path(out)
+    check_folder(out)
+    if os.path.isdir(out):
+        for name in files:
+            if os.path.isdir(out / name):
+                raise OutputError(f"{out / name} is a folder; choose another --out")
     parent = out.parent if str(out.parent) else Path(".")
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"{out} exists and is not a folder; choose another --out")
+    created: list[Path] = []
+    p = parent
+    while not os.path.lexists(p) and p != p.parent:
+        created.append(p)
+        p = p.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale(parent, f".{out.name}.tmp-")
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
     except OSError as e:
+        StagedFolder(out, [], Path(os.devnull), created).discard()
         raise OutputError(
-            f"cannot write to {parent}: {e.strerror or e}; choose another --out"
+            f"cannot write to {_shown_path(parent)}: {e.strerror or e}; choose another --out"
         ) from None
+    staged = StagedFolder(out, list(files), tmp, created)
     try:
+        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it 0700; follow the umask
         for name, text in files.items():
             with open(tmp / name, "w", encoding="utf-8", newline="") as fh:
                 fh.write(text)
                 fh.flush()
                 os.fsync(fh.fileno())
-        if out.exists():
-            for name in files:
-                os.replace(tmp / name, out / name)
-            tmp.rmdir()
-        else:
-            os.replace(tmp, out)
     except OSError as e:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise OutputError(f"cannot write {out}: {e.strerror or e}; choose another --out") from None
-    return out
+        staged.discard()
+        raise OutputError(
+            f"cannot write {_shown_path(out)}: {e.strerror or e}; choose another --out"
+        ) from None
+    return staged
+
+
+#: A staging folder older than this was left by a killed process (kill -9, power cut).
+STALE_SECONDS = 3600
+
+
+def _remove_stale(parent: Path, prefix: str) -> None:
+    """Remove staging folders a killed `frontier` left beside the output folder."""
+    import time
+
+    try:
+        for p in parent.iterdir():
+            if (
+                p.name.startswith(prefix)
+                and p.is_dir()
+                and not p.is_symlink()
+                and time.time() - p.stat().st_mtime > STALE_SECONDS
+            ):
+                shutil.rmtree(p, ignore_errors=True)
+    except OSError:
+        pass
+
+
+def write_folder(out: str | Path, files: dict[str, str]) -> Path:
+    """Write `files` (name -> text) into folder `out`, all or nothing.
+
+    The files are written and fsynced in a temporary folder beside `out`, then put in
+    place (StagedFolder.commit): a failure at any point leaves `out` as it was.
+    Raises OutputError with a one-line reason if the folder cannot be written.
+    """
+    return stage_folder(out, files).commit()
 
 
 def charts_csv(game: Game) -> str:
@@ -513,13 +659,16 @@ __all__ = [
     "SEGMENT_NAMES",
     "OutputError",
     "QuarterRecord",
+    "StagedFolder",
     "charts_csv",
+    "check_folder",
     "date_label",
     "debrief_md",
     "hhi_chart",
     "mattered",
     "quarters_csv",
     "run_files",
+    "stage_folder",
     "summary",
     "write_folder",
 ]

@@ -11,6 +11,7 @@ mistyped code. A whole class can play one seed challenge from the same code.
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 from game.engine.scenario import SEGMENTS
@@ -18,6 +19,9 @@ from game.engine.scenario import SEGMENTS
 from .script import SCRIPT_VERSION, Playthrough, ScriptError
 
 TAG = "FR1"
+
+#: A scenario id as a code may carry it: a built-in scenario's id, never a path.
+SCENARIO_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 
 
 class CodeError(ScriptError):
@@ -36,7 +40,7 @@ def _num(v: float) -> str:
 def make_code(pt: Playthrough, content) -> str:
     """The share code of a playthrough's world (its orders are not part of it)."""
     m = pt.model
-    if m.scenario not in content.scenarios:
+    if m.scenario not in content.scenarios or not SCENARIO_ID.fullmatch(m.scenario):
         raise CodeError(
             [
                 f"{pt.shown}: scenario {m.scenario!r} is a file, not a scenario id; share codes "
@@ -49,8 +53,12 @@ def make_code(pt: Playthrough, content) -> str:
     return f"{body}.{_check(body)}"
 
 
-def parse_code(code: str) -> dict[str, Any]:
-    """The script data (a dict shaped like the TOML) of a share code, or CodeError."""
+def parse_code(code: str, content=None) -> dict[str, Any]:
+    """The script data (a dict shaped like the TOML) of a share code, or CodeError.
+
+    A code names a built-in scenario by its id, never a file: a scenario that is not
+    an id (or, given `content`, not one of its scenarios) is refused.
+    """
     hint = "copy the code again from `frontier share SAVE`"
     c = code.strip()
     parts = c.split(".")
@@ -66,6 +74,16 @@ def parse_code(code: str) -> dict[str, Any]:
             [f"share code {code!r}: the checksum does not match, so it was mistyped; {hint}"]
         )
     _, scenario, seed_s, policy, spec_s = parts[:5]
+    if not SCENARIO_ID.fullmatch(scenario) or (
+        content is not None and scenario not in content.scenarios
+    ):
+        known = f"; known: {', '.join(sorted(content.scenarios))}" if content is not None else ""
+        raise CodeError(
+            [
+                f"share code {code!r}: {scenario!r} is not a built-in scenario; share codes "
+                f"name built-in scenarios only{known}"
+            ]
+        )
     try:
         seed = int(seed_s)
     except ValueError:

@@ -91,11 +91,35 @@ def parse_sets(pairs: list[str]) -> dict:
             value = tomllib.loads(f"v = {raw}")["v"]
         except tomllib.TOMLDecodeError:
             value = raw
-        problem = param_problem(key, value)
+        problem = param_problem(key, value) if _scalar(value) else _not_scalar(key, value)
         if problem:
-            raise SetError(f"--set {pair}: {problem}")
+            raise SetError(f"--set {pair if len(pair) <= 80 else pair[:60] + '...'}: {problem}")
         out[key] = value
     return out
+
+
+#: Integers beyond this are refused before any arithmetic (a float overflows at ~1.8e308).
+MAX_SET_INT = 2**63 - 1
+
+
+def _scalar(value) -> bool:
+    """A number or a string, the only kinds a parameter takes; an integer that fits
+    64 bits (a 400-digit one would overflow on the way to a float)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return abs(value) <= MAX_SET_INT
+    return isinstance(value, (str, float, bool))
+
+
+def _not_scalar(key: str, value) -> str:
+    from game.content.loader import param_problem
+
+    unknown = param_problem(key, "")  # an unknown key is named as such first
+    if unknown and unknown.startswith("unknown parameter"):
+        return unknown
+    if isinstance(value, int):
+        return f"{key}: the integer is far too large ({len(str(abs(value))):,} digits)"
+    kind = {list: "an array", dict: "a table"}.get(type(value), "a date or time")
+    return f"{key} takes a single number or string, not {kind}"
 
 
 def apply_sets(scenario: Scenario, overrides: dict) -> Scenario:
