@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,6 +105,12 @@ def read_toml(path: Path, errors: list[str], max_bytes: int = MAX_BYTES) -> Toml
     """Read and parse a TOML file; problems are appended to `errors` (data is None)."""
     shown = _shown(path)
     try:
+        # Stat first: a FIFO or a device would block the read, a folder cannot be read.
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            kind = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+            errors.append(f"{shown}:1: (file): {kind}; give a .toml file")
+            return TomlFile(path, shown, {}, None)
         with open(path, "rb") as fh:  # never more than the limit, however big the file
             raw = fh.read(max_bytes + 1)
     except OSError as e:
@@ -118,6 +126,8 @@ def parse_toml(
     if len(raw) > max_bytes:
         errors.append(f"{shown}:1: (file): larger than the {max_bytes:,}-byte limit")
         return TomlFile(path, shown, {}, None)
+    if raw.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte-order mark some editors write
+        raw = raw[3:]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -785,6 +795,17 @@ def load_scenario_file(path: Path, content: Content) -> sc.ScenarioModel:
     """A scenario outside the folder, checked against the folder's catalogs."""
     errors: list[str] = []
     f = read_toml(Path(path), errors)
+    d = f.data
+    script = isinstance(d, dict) and "rivals" not in d
+    if script and ("seed" in d or "policy" in d or isinstance(d.get("quarters"), list)):
+        # A playthrough script given where a scenario is wanted.
+        raise ContentError(
+            [
+                f"{f.shown}:1: (file): this is a playthrough script, not a scenario; "
+                f"play it with 'frontier run {f.shown}', or give a scenario file "
+                "(one with title, story, player and rivals)"
+            ]
+        )
     m = validate_toml(sc.ScenarioModel, f, errors)
     if m is not None:
         errors += check_scenario(content, m, f)

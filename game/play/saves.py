@@ -447,16 +447,16 @@ def load_save(
 
                 q = rec.quarter
                 now = content_digest(content)
-                why = (
-                    "the content folder changed since the save"
-                    if now != meta.content_digest
-                    else "the game's engine changed since the save"
-                    + (
-                        f" (saved by {meta.game_version})"
-                        if meta.game_version != __version__
-                        else ""
+                if now != meta.content_digest:
+                    why = "the content folder changed since the save"
+                elif meta.game_version != __version__:
+                    why = f"the game's engine changed since the save (saved by {meta.game_version})"
+                else:
+                    # Same Frontier, same content: the file itself was changed.
+                    why = (
+                        "the save was edited after it was written (this Frontier and this "
+                        "content wrote it, so its orders or digests no longer agree)"
                     )
-                )
                 msg = (
                     f"{path}: quarter {q + 1} ({date_label(pt.scenario.start_year, q)}) does not "
                     f"replay to the saved state: {why}"

@@ -218,7 +218,7 @@ class GameSession:
         """A new game in the world of a share code (CodeError if it is damaged)."""
         from .share import parse_code
 
-        data = parse_code(code)
+        data = parse_code(code, content)
         if lab_name:
             data.setdefault("player", {})["name"] = lab_name
         return cls._start(content, data, save_name, folder, "--code")

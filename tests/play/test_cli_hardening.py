@@ -484,3 +484,44 @@ def test_12_empty_paths_are_not_a_directory(args, tmp_path, capsys, monkeypatch)
     refused(code, err, "empty")
     assert "Is a directory" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+# ------------------------------------------------- 12. messages that say what happened
+
+
+def test_12_a_utf8_bom_is_read_as_the_text_it_marks(tmp_path, capsys):
+    bom = tmp_path / "bom.toml"
+    bom.write_bytes(b"\xef\xbb\xbf" + MINIMAL.encode())
+    code, _, err = cli(capsys, "run", str(bom), "--out", str(tmp_path / "r"))
+    assert code == 0, err
+    assert (tmp_path / "r" / "summary.json").is_file()
+
+
+def test_12_a_script_given_as_a_scenario_says_so(tmp_path, capsys, script):
+    code, _, err = cli(capsys, "content", "check", str(script))
+    refused(code, err, "this is a playthrough script, not a scenario", "frontier run")
+    assert "upgrade Frontier" not in err
+
+
+def test_12_a_hand_edited_save_is_not_blamed_on_the_engine(tmp_path, capsys, content):
+    from game.play import GameSession
+
+    s = GameSession.new(content, scenario="default", seed=5, folder=tmp_path)
+    s.set("prices.frontier", 6.0)
+    s.end_quarter(autosave=False, report=False)
+    s.end_quarter(autosave=False, report=False)
+    text = s.save("g").read_text()
+    edited = write(tmp_path / "edited.toml", text.replace("frontier = 6.0", "frontier = 7.0"))
+    code, _, err = cli(capsys, "replay", str(edited), "--out", str(tmp_path / "r"))
+    refused(code, err, "the save was edited after it was written")
+    assert "engine changed" not in err
+    assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_10_a_fifo_inside_a_content_folder_does_not_hang(tmp_path):
+    root = tmp_path / "content"
+    shutil.copytree(ROOT / "content", root)
+    os.mkfifo(root / "scenarios" / "pipe.toml")
+    out = run_fast("content", "check", "--content", str(root), cwd=tmp_path, timeout=60)
+    refused(out.returncode, out.stderr, "pipe.toml:1: (file): not a regular file")
