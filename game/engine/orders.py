@@ -6,6 +6,7 @@ An order is refused as a whole, with every reason, before anything changes.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -310,6 +311,10 @@ def _value(o: Orders, name: str):
     return getattr(v, rest) if rest and v is not None else v
 
 
+#: The order fields whose None means "as last quarter" (Orders' own None defaults).
+_MAY_BE_NONE = frozenset({"lease", "train_share"})
+
+
 def check_shape(o: Orders, lab: str, prod_ids: tuple[str, ...]) -> list[str]:
     """Problems that need no state: types, ranges and names (from ORDER_FIELDS)."""
     errs: list[str] = []
@@ -321,9 +326,17 @@ def check_shape(o: Orders, lab: str, prod_ids: tuple[str, ...]) -> list[str]:
         if f.name.startswith("train.") and not isinstance(o.train, TrainOrder):
             continue
         v = _value(o, f.name)
-        if v is None:  # lease / train_share left as they were
-            continue
+        if v is None:
+            if f.name not in _MAY_BE_NONE:
+                errs.append(f"{lab}: {f.name}: must be given ({f.help}), got None")
+            continue  # lease / train_share left as they were
         if f.kind == "amounts":
+            if not isinstance(v, Mapping):
+                errs.append(
+                    f"{lab}: {f.name}: must be a table of name = number, "
+                    f"got {type(v).__name__} {v!r}"
+                )
+                continue
             for k, x in v.items():
                 if k not in f.keys:
                     what = {"prices": "tier", "research": "track"}.get(f.name, "segment")
@@ -335,6 +348,9 @@ def check_shape(o: Orders, lab: str, prod_ids: tuple[str, ...]) -> list[str]:
                 if good and not any(float(x) > 0 for x in good):
                     errs.append(f"{lab}: train.mix: at least one weight must be positive")
         elif f.kind == "ids":
+            if isinstance(v, str | bytes) or not isinstance(v, Sequence):
+                errs.append(f"{lab}: build: must be a list of product ids, got {v!r}")
+                continue
             seen: set[str] = set()
             for pid in v:
                 if pid not in prod_ids:

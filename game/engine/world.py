@@ -93,6 +93,16 @@ class World:
             if len(humans) != 1:
                 raise OrderError(["bare Orders need exactly one human lab; pass {lab: Orders}"])
             orders = {int(humans[0]): orders}
+        humans = set(np.flatnonzero(self.state.human).tolist())
+        bad = [a for a in auto if isinstance(a, bool) or not isinstance(a, int | np.integer)]
+        bad += [a for a in auto if a not in bad and int(a) not in humans]
+        if bad:
+            raise OrderError(
+                [
+                    f"auto: {bad[0]!r} is not a human lab's index; the human labs: "
+                    f"{sorted(humans) or 'none'}"
+                ]
+            )
         old = self.state
         new, report = step(self.tables, old, orders, auto=auto, decide=decide)
         if self.explain:

@@ -35,11 +35,20 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from game.engine.orders import OrderError, Orders
 from game.engine.scenario import Scenario
 
 from .runner import Game
-from .script import PLAYER, SCRIPT_VERSION, Playthrough, ScriptModel, quarter_orders
+from .script import (
+    PLAYER,
+    SCRIPT_VERSION,
+    Playthrough,
+    ScriptError,
+    ScriptModel,
+    quarter_orders,
+)
 from .session import GameSession
 from .typed import refusal_text
 from .views import FieldRange
@@ -73,6 +82,17 @@ class FrontierEnv:
             scenario = str(scenario)
         self._scenario = scenario
         self.policy = policy
+        # Whole numbers only: int(1.7) would silently play seed 1, True would play 1.
+        if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+            raise ScriptError([f"FrontierEnv: seed: a whole number >= 0, got {seed!r}"])
+        if max_quarters is not None and (
+            isinstance(max_quarters, bool)
+            or not isinstance(max_quarters, int | np.integer)
+            or max_quarters < 1
+        ):
+            raise ScriptError(
+                [f"FrontierEnv: max_quarters: a whole number >= 1 or None, got {max_quarters!r}"]
+            )
         self.seed = int(seed)
         self.max_quarters = max_quarters
         self.session: GameSession | None = None
