@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: play test bench lint format clean compile
+.PHONY: play test bench fuzz lint format clean compile
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -26,6 +26,10 @@ test: $(STAMP)
 
 bench: compile
 	@$(BIN)/frontier bench
+
+# The generated-input tests at ten times the cases `make test` runs (about 20,000).
+fuzz: $(STAMP)
+	FRONTIER_FUZZ=1 $(BIN)/python -m pytest tests/play/test_fuzz_inputs.py tests/play/test_save_fuzz.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

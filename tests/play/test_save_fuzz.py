@@ -6,6 +6,8 @@ Only SaveError (a clear, located message) may come back, never another exception
 
 from __future__ import annotations
 
+import os
+
 import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -14,6 +16,8 @@ from game.content import default_content_dir, load_content
 from game.play.saves import SaveError, load_save, read_save
 
 CONTENT = load_content(default_content_dir())
+#: `make fuzz` (FRONTIER_FUZZ=1) runs ten times the cases.
+SCALE = 10 if os.environ.get("FRONTIER_FUZZ") else 1
 FUZZ = settings(deadline=None, suppress_health_check=list(HealthCheck), database=None)
 
 scalars = st.one_of(
@@ -88,7 +92,7 @@ def _load(raw: bytes, factory) -> None:
     del pt
 
 
-@settings(FUZZ, max_examples=1200)
+@settings(FUZZ, max_examples=1200 * SCALE)
 @given(doc=documents)
 def test_generated_documents_give_only_clear_errors(doc, tmp_path_factory):
     try:
@@ -98,7 +102,7 @@ def test_generated_documents_give_only_clear_errors(doc, tmp_path_factory):
     _load(raw, tmp_path_factory)
 
 
-@settings(FUZZ, max_examples=1000)
+@settings(FUZZ, max_examples=1000 * SCALE)
 @given(raw=st.one_of(st.binary(max_size=400), st.text(max_size=300).map(str.encode)))
 def test_byte_strings_give_only_clear_errors(raw, tmp_path_factory):
     _load(raw, tmp_path_factory)
