@@ -16,7 +16,7 @@ import tomllib
 from pathlib import Path
 
 import tomli_w
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from game.content import ContentError, default_content_dir, load_content
@@ -39,6 +39,8 @@ NUMBERS = st.one_of(
     st.sampled_from([0, -1, 1e-300, 1e308, -1e308, 2.5, 1e6, 1e7 + 1, 1000.0, 1000.5]),
     st.integers(min_value=-(10**400), max_value=10**400),
 )
+#: Sane values (most of the time, so that accepted scripts are tried too).
+SANE = st.floats(min_value=0.0, max_value=50.0, allow_nan=False)
 JUNK = st.one_of(
     NUMBERS,
     st.booleans(),
@@ -72,18 +74,25 @@ def _all_finite(obj) -> bool:
 
 
 quarter = st.fixed_dictionaries(
-    {"quarter": st.one_of(st.integers(min_value=-2, max_value=45), JUNK)},
+    {"quarter": st.one_of(st.integers(min_value=1, max_value=40), st.integers(-2, 45), JUNK)},
     optional={
-        "lease": JUNK,
-        "buy": JUNK,
-        "train_share": JUNK,
-        "raise_funds": JUNK,
-        "borrow": JUNK,
-        "repay": JUNK,
-        "prices": st.dictionaries(st.sampled_from([*TIERS, "huge"]), JUNK, max_size=3),
-        "research": st.dictionaries(st.sampled_from([*RESEARCH, "magic"]), JUNK, max_size=3),
+        "lease": st.one_of(SANE, SANE, SANE, JUNK),
+        "buy": st.one_of(SANE, SANE, SANE, JUNK),
+        "train_share": st.one_of(SANE, SANE, SANE, JUNK),
+        "raise_funds": st.one_of(SANE, SANE, SANE, JUNK),
+        "borrow": st.one_of(SANE, SANE, SANE, JUNK),
+        "repay": st.one_of(SANE, SANE, SANE, JUNK),
+        "prices": st.dictionaries(
+            st.sampled_from([*TIERS, *TIERS, "huge"]), st.one_of(SANE, SANE, JUNK), max_size=3
+        ),
+        "research": st.dictionaries(
+            st.sampled_from([*RESEARCH, "magic"]), st.one_of(SANE, SANE, JUNK), max_size=3
+        ),
         "train": st.fixed_dictionaries(
-            {"params": NUMBERS, "tokens": NUMBERS},
+            {
+                "params": st.one_of(st.sampled_from([3e11, 1e12, 2e12]), NUMBERS),
+                "tokens": st.one_of(st.sampled_from([6e12, 2e13, 4e13]), NUMBERS),
+            },
             optional={
                 "quarters": JUNK,
                 "mix": st.dictionaries(st.sampled_from(SEGMENTS), NUMBERS, max_size=3),
@@ -95,9 +104,9 @@ quarter = st.fixed_dictionaries(
 )
 scripts = st.fixed_dictionaries(
     {
-        "format_version": st.sampled_from([2, 2, 2, 1, 3, 0]),
-        "scenario": st.sampled_from(["default", "steel", "solar", "nope", "../x.toml"]),
-        "seed": st.one_of(st.integers(min_value=-5, max_value=2**64), JUNK),
+        "format_version": st.sampled_from([2, 2, 2, 2, 1, 3, 0]),
+        "scenario": st.sampled_from(["default", "steel", "solar", "default", "nope", "../x.toml"]),
+        "seed": st.one_of(st.integers(0, 1000), st.integers(min_value=-5, max_value=2**64), JUNK),
     },
     optional={
         "policy": st.sampled_from(["hold", "balanced", "greedy"]),
@@ -123,9 +132,11 @@ def test_generated_scripts_are_played_or_refused_with_a_message(content, data):
     try:
         pt = script_from_data(data, content, shown="fuzz.toml")
     except ScriptError as e:
+        event("refused")
         assert e.errors and all(isinstance(m, str) and m.strip() for m in e.errors)
         assert all(m.startswith("fuzz.toml") for m in e.errors), e.errors
         return
+    event("accepted")
     for o in pt.orders.values():
         assert _all_finite(o.__dict__)
         if o.train is not None:
@@ -204,3 +215,29 @@ def test_generated_content_edits_load_or_are_refused(tmp_path_factory, key, valu
         return
     v = c.params[key].value
     assert not isinstance(v, float) or math.isfinite(v)
+
+
+@settings(FAST, max_examples=30 * SCALE)
+@given(data=scripts)
+def test_generated_scripts_through_frontier_run_exit_0_or_2(tmp_path_factory, capsys, data):
+    """The command itself: exit 0 with finite outputs, or exit 2 with a message, no
+    traceback, and nothing written on a refusal."""
+    import json
+
+    from game.cli import main
+
+    d = tmp_path_factory.mktemp("run")
+    script = d / "fuzz.toml"
+    script.write_text(tomli_w.dumps(_toml_safe(data)))
+    code = main(["run", str(script), "--out", str(d / "out")])
+    _, err = capsys.readouterr()
+    assert "Traceback" not in err and "unexpected error" not in err, err
+    assert code in (0, 2), (code, err)
+    event(f"exit {code}")
+    if code == 2:
+        assert err.strip() and not (d / "out").exists()
+        return
+    summary = json.loads((d / "out" / "summary.json").read_text())
+    assert _all_finite(summary)
+    for line in (d / "out" / "quarters.csv").read_text().splitlines()[1:]:
+        assert "nan" not in line.lower() and "inf" not in line.lower()
