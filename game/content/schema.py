@@ -122,24 +122,43 @@ class CalibrationFile(Versioned):
 # --- catalogs ----------------------------------------------------------------------
 
 
+def _between(lo: float, hi: float, gt: bool = False) -> Any:
+    """A finite number in [lo, hi] ((lo, hi] with gt)."""
+    low = {"gt": lo} if gt else {"ge": lo}
+    return Annotated[float, BeforeValidator(_number), Field(le=hi, **low)]
+
+
+#: Terms of a logit utility (docs/model.md 8.5): kept within +-20 so that exp() of a
+#: utility neither overflows nor loses every other offer (exp(20) is about 5e8).
+Utility = _between(-20.0, 20.0)
+#: A capability index (docs/model.md 4): the ladder runs from about 0 to 20.
+CapIndex = _between(0.0, 20.0)
+#: An event's multiplier on a channel, and its additive shift (docs/model.md 16).
+EVENT_MULT_MAX = 10.0
+EVENT_ADD_MAX = 20.0
+
+
 class SegmentModel(Model):
+    """One market segment (docs/model.md 8.1), each number within a range the demand
+    equations hold together in."""
+
     id: ID
     name: Text
-    potential0: NonNeg
+    potential0: _between(0.0, 10_000.0)  # M potential buyers: the world has ~8,000
     adopters0: Share
-    tokens_per_adopter: NonNeg
-    market_growth: Num
-    opens_at: NonNeg
-    asc: Num
-    beta_quality: NonNeg
-    q_ref: Num
-    beta_reliability: NonNeg
+    tokens_per_adopter: _between(0.0, 100_000.0)  # M tokens a quarter
+    market_growth: _between(-2.0, 2.0)  # per capability point: exp() over the ladder
+    opens_at: CapIndex
+    asc: Utility
+    beta_quality: _between(0.0, 20.0)
+    q_ref: CapIndex
+    beta_reliability: _between(0.0, 20.0)
     p_ref: Price
-    lock_in: NonNeg
+    lock_in: _between(0.0, 20.0)
     app_share: Share
     bass_p: Share = 0.01
     bass_q: Share = 0.09
-    price_weight: Pos = 1.0
+    price_weight: _between(0.0, 10.0, gt=True) = 1.0
     source: Text
 
 
@@ -153,8 +172,8 @@ class ProductModel(Model):
     build_quarters: Annotated[int, BeforeValidator(_integer), Field(ge=1, le=40)]
     build_cost: Amount
     upkeep: Amount
-    fit: dict[str, Num] = {}
-    lock_in: dict[str, Num] = {}
+    fit: dict[str, _between(-5.0, 5.0)] = {}  # utility per segment
+    lock_in: dict[str, _between(0.0, 5.0)] = {}
     serving_cost_mult: Annotated[float, BeforeValidator(_number), Field(gt=0, le=1)] = 1.0
     small_model_share: Annotated[float, BeforeValidator(_number), Field(ge=0, le=0.9)] = 0.0
     blurb: str = ""
@@ -198,9 +217,21 @@ class EventModel(Model):
     duration: Annotated[int, BeforeValidator(_integer), Field(ge=1, le=80)]
     min_quarter: Annotated[int, BeforeValidator(_integer), Field(ge=0)] = 0
     effects: dict[str, Num] = {}
-    segment_effects: dict[str, NonNeg] = {}
+    segment_effects: dict[str, _between(0.0, EVENT_MULT_MAX)] = {}
     text: str = ""
     source: Text
+
+    @field_validator("effects")
+    @classmethod
+    def _effects_in_range(cls, effects):
+        for k, v in effects.items():
+            if k.endswith("_mult") and not 0 <= v <= EVENT_MULT_MAX:
+                raise ValueError(f"{k}: a multiplier in [0, {EVENT_MULT_MAX:g}], got {v:g}")
+            if not k.endswith("_mult") and not -EVENT_ADD_MAX <= v <= EVENT_ADD_MAX:
+                raise ValueError(
+                    f"{k}: a shift in [-{EVENT_ADD_MAX:g}, {EVENT_ADD_MAX:g}], got {v:g}"
+                )
+        return effects
 
 
 class EventsFile(Versioned):

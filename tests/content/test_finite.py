@@ -112,6 +112,22 @@ CASES += [
 ]  # fmt: skip
 
 
+# Finite is not enough where a number meets exp(): utilities, growth rates and event
+# multipliers have upper bounds too (game/content/schema.py, docs/content-format.md).
+CASES += [
+    ("segment-beta-quality-huge", "segments.toml", "beta_quality = 6.4", "beta_quality = 1e300",
+     "segments[0].beta_quality", "beta_quality = 1e300", "less than or equal to 20"),
+    ("segment-market-growth-huge", "segments.toml", "market_growth = 0.4",
+     "market_growth = 400.0", "segments[0].market_growth", "market_growth = 400", "less than or equal to 2"),
+    ("segment-asc-negative-huge", "segments.toml", "asc = 0.5", "asc = -1e9",
+     "segments[0].asc", "asc = -1e9", "greater than or equal to -20"),
+    ("event-mult-huge", "events.toml", "sentiment_mult = 0.45", "sentiment_mult = 1e9",
+     "events[3].effects", "sentiment_mult = 1e9", "a multiplier in [0, 10]"),
+    ("scenario-segment-lock-in-huge", "scenarios/steel.toml", "lock_in = 4.5",
+     "lock_in = 1e6", "segments.government.lock_in", "lock_in = 1e6", "less than or equal to 20"),
+]  # fmt: skip
+
+
 # Defect 12: "Lesson checkpoints past the scenario's end are accepted" (they are not).
 CASES += [
     ("lesson-checkpoint-past-end", "lessons/differentiation.toml", "quarter = 40\n",
