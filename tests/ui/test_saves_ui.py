@@ -75,3 +75,22 @@ async def test_quit_asks_first_then_saves(tmp_path):
         await pilot.pause()
     assert (tmp_path / "saves" / "quitter.toml").is_file()
     assert app.exit_message and "quitter.toml" in app.exit_message
+
+
+async def test_markup_in_names_and_broken_saves_is_shown_as_written(tmp_path):
+    """Issue 13, defect 4: a lab named 'Lab [/]' and a broken save named like markup
+    list as written; the listing does not crash."""
+    from game.ui.screens.saves import SavesScreen
+
+    app = make_app(tmp_path, scenario="default", seed=1, lab="Lab [/] [bold]x")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        app.session.end_quarter(autosave=False)
+        app.session.save("g")
+        (tmp_path / "saves" / "[bold]broken[red].toml").write_text("not = [toml")
+        app.action_load()
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, SavesScreen)
+        text = flat_text(app)
+        assert "Lab [/] [bold]x" in text and "[bold]broken[red]" in text

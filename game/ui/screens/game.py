@@ -431,7 +431,9 @@ class GameScreen(Screen):
         """The lesson's latest checkpoint again (to answer it or change the answer)."""
         s = self.session
         if s.lesson is None:
-            self.app.notify("This game is not a lesson: see Lessons on the title screen.")
+            self.app.notify(
+                "This game is not a lesson: see Lessons on the title screen.", markup=False
+            )
             return
         reached = [cp.quarter for cp in s.lesson.checkpoints if cp.quarter <= s.quarter]
         if not reached:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
@@ -30,20 +32,16 @@ class SavesScreen(Screen):
         self.cards = app.play.saves(app.saves_folder(), app.content)
         for i, c in enumerate(self.cards):
             q = f"{c.quarter}/{c.quarters}" if c.quarters else "?"
-            t.add_row(
-                c.name,
-                c.scenario,
-                c.lab,
-                q,
-                c.updated.replace("T", " ").rstrip("Z"),
-                c.problem or "",
-                key=str(i),
-            )
+            cells = (c.name, c.scenario, c.lab, q, c.updated.replace("T", " ").rstrip("Z"))
+            # Text, not str: a DataTable reads a str cell as markup ("Lab [/]" would crash).
+            t.add_row(*(Text(x) for x in (*cells, c.problem or "")), key=str(i))
         status = self.query_one("#saves-status", Static)
         status.update(
-            f"{len(self.cards)} saves in {app.saves_folder()}/; Enter continues one"
-            if self.cards
-            else f"No saves in {app.saves_folder()}/ yet."
+            Content(
+                f"{len(self.cards)} saves in {app.saves_folder()}/; Enter continues one"
+                if self.cards
+                else f"No saves in {app.saves_folder()}/ yet."
+            )
         )
         t.focus()
 
