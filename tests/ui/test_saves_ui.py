@@ -44,7 +44,7 @@ async def test_save_then_load_through_the_app_is_the_same_world(tmp_path):
         assert isinstance(app2.screen, SavesScreen)
         assert "my game" in flat_text(app2)
         table = app2.screen.query_one("#saves-table")
-        names = [table.get_row_at(i)[0] for i in range(table.row_count)]
+        names = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
         table.move_cursor(row=names.index("my game"))
         await pilot.press("enter")
         await pilot.pause()
