@@ -265,3 +265,26 @@ def test_bad_lesson_flags_exit_2(tmp_path, args, needle):
     assert out.returncode == 2, (out.stdout, out.stderr)
     assert needle in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_typed_input_that_once_ended_the_game_prints_a_reason(tmp_path, content):
+    """Issue 13, defect 3: overflowing numbers and unsafe save names print one line and
+    the game goes on; the pending orders and the save on quit are kept."""
+    keys = (
+        "price=6\n"
+        "train=1e12x2e13@inf\n"
+        "train=1e12x2e13@1e400\n"
+        "save ../x\n"
+        f"save {'n' * 65}\n"
+        "save a\x00b\n"
+        "end\n"
+        "quit\n"
+    )
+    out = play(tmp_path, keys)
+    assert out.returncode == 0, out.stderr
+    assert "Traceback" not in out.stderr + out.stdout
+    assert out.stdout.count("is not a finite number") == 2
+    assert "cannot contain '/'" in out.stdout and "at most 64 characters" in out.stdout
+    pt, game, _ = load_save(tmp_path / "g.toml", content)
+    assert game.quarter == 1 and pt.model.quarters[0].prices == {"frontier": 6.0}
+    assert not (tmp_path.parent / "x.toml").exists()
