@@ -103,6 +103,17 @@ def _band(g: Game, t: int) -> Value:
     return Value(hhi_band(float(_m(g, t)["hhi"][0])))
 
 
+def hhi_words(hhi: float) -> str:
+    """hhi_band in a few words, for the quarterly report's HHI line."""
+    if hhi >= HHI_MONOPOLY:
+        return "one firm dominates"
+    if hhi >= HHI_CONCENTRATED:
+        return "highly concentrated"
+    if hhi >= 1500:
+        return f"moderately concentrated; highly from {HHI_CONCENTRATED:,.0f}"
+    return f"unconcentrated; highly from {HHI_CONCENTRATED:,.0f}"
+
+
 def _per_m(x: float) -> str:
     return f"${x:,.3f}/M" if x < 1 else f"${x:,.2f}/M"
 
@@ -822,6 +833,7 @@ __all__ = [
     "discussion",
     "figures_at",
     "hhi_band",
+    "hhi_words",
     "lesson_form",
     "lesson_md",
     "lesson_summary",

@@ -15,6 +15,7 @@ from game.engine.state import FLOW_NAMES
 from game.text import money, signed_money
 
 from . import views as v
+from .lesson import hhi_words
 from .outputs import VERDICT_MEANING
 from .runner import revenue_shares
 from .script import PLAYER
@@ -265,10 +266,9 @@ def _hints(g, lab: v.LabView, market: v.MarketView, rivals) -> list[str]:
     front = next((m for m in lab.models if m.tier == "frontier"), None)
     if lab.alive and front is not None and front.open_weights and market.open_price:
         out.append(
-            f"Your lab serves the free open-weight model ({front.capability:.2f}), like any "
-            f"host, so buyers see no quality edge: they compare your ${front.price:.2f}/M with "
-            f"the hosts' ${market.open_price:.2f}/M. Price near the hosts' (p) to keep buyers, "
-            "or train a better model of your own (t) to get ahead."
+            f"You serve the free open-weight model ({front.capability:.2f}) like any host, so "
+            f"your ${front.price:.2f}/M competes with the hosts' ${market.open_price:.2f}/M: "
+            "price near theirs (p) to keep buyers, or train a better model of your own (t)."
         )
     elif lab.alive and own < market.open_capability - 1e-9 and lab.training is None:
         out.append(
@@ -447,7 +447,9 @@ def build_report(s, before: v.QuarterView, notices, saved, error) -> v.QuarterRe
         v.KeyNumber(
             "HHI (concentration)",
             f"{m.hhi:,.0f} of 10,000",
-            ch(m.hhi, mb.hhi, lambda d: f"{d:+,.0f}"),
+            "; ".join(
+                x for x in (ch(m.hhi, mb.hhi, lambda d: f"{d:+,.0f}"), hhi_words(m.hhi)) if x
+            ),
         ),
         v.KeyNumber(
             "market verdict",

@@ -131,6 +131,16 @@ class Linker:
         return content.stylize(style) if style else content
 
 
+def hang(prefix: str | Content, body: Content, width: int) -> Content:
+    """`prefix` then `body` wrapped to `width` cells, its later lines indented under
+    the body's first (a bullet's or a label's hanging indent)."""
+    pre = Content(prefix) if isinstance(prefix, str) else prefix
+    room = max(width - pre.cell_length, 10)
+    rows = body.wrap(room) or [Content("")]
+    pad = " " * pre.cell_length
+    return Content("\n").join([pre + rows[0], *(Content(pad) + r for r in rows[1:])])
+
+
 def line(*parts: str | Content | tuple[str, str]) -> Content:
     """Content from plain strings, Contents and (text, style) pairs; no markup parsed."""
     return Content.assemble(*parts)
