@@ -30,16 +30,10 @@ from game.engine.metrics import HHI_CONCENTRATED, HHI_MONOPOLY
 from game.engine.state import FLOW_NAMES
 from game.text import money, sci, si
 
+from .industry import LAYERS
 from .runner import Game, revenue_shares
 from .script import PLAYER
 
-#: The value chain's layers in plain words (VC_NAMES order).
-LAYERS = {
-    "hardware": "chip vendor",
-    "labs": "labs and hosts",
-    "apps": "applications",
-    "consumers": "buyers' surplus",
-}
 #: The longest answer kept (characters).
 MAX_ANSWER = 2000
 
@@ -804,13 +798,10 @@ def lesson_md(lesson: LessonModel, record: LessonRecord, game: Game) -> list[str
     for r in prediction_results(lesson, record, game):
         out.append(f"| {r.prompt} | {r.date} | {show_value(r.answer)} | {r.actual_text} |")
     out += ["", "### Your answers at the checkpoints", ""]
-    from .outputs import date_label
-
-    for cp in lesson.checkpoints:
-        ans = record.answers.get(cp.quarter)
+    for a in lesson_summary(lesson, record, game)["answers"]:
         out.append(
-            f"- **Quarter {cp.quarter}** ({date_label(game.scenario.start_year, cp.quarter - 1)}): "
-            f"{cp.prompt.strip()} *You wrote:* {ans if ans else '(no answer)'}"
+            f"- **Quarter {a['quarter']}** ({a['date']}): {a['prompt']} "
+            f"*You wrote:* {a['answer'] or '(no answer)'}"
         )
     out += ["", "### For the discussion", ""]
     out += [f"{i}. {q.question}" for i, q in enumerate(lesson.questions, 1)]

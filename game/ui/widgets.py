@@ -6,6 +6,7 @@ as markup), so a lab named "[Apex] [/]" shows as written.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -87,15 +88,15 @@ TERM_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
+@functools.cache
 def _term_pattern() -> tuple[re.Pattern, list[str]]:
+    """The words of every term, longest first (compiled at first use, not at start-up:
+    the title screen needs none of it)."""
     pairs = sorted(
         ((p, tid) for tid, ps in TERM_WORDS.items() for p in ps), key=lambda x: -len(x[0])
     )
     rx = "|".join(f"({p})" for p, _ in pairs)
     return re.compile(rf"(?<![\w-])(?:{rx})(?![\w-])", re.IGNORECASE), [t for _, t in pairs]
-
-
-_TERMS_RX, _TERM_IDS = _term_pattern()
 
 
 def glossary_link(text: str, term_id: str) -> Content:
@@ -120,8 +121,9 @@ class Linker:
     def __call__(self, text: str, style: str = "") -> Content:
         out: list = []
         at = 0
-        for m in _TERMS_RX.finditer(text):
-            tid = _TERM_IDS[m.lastindex - 1]
+        rx, ids = _term_pattern()
+        for m in rx.finditer(text):
+            tid = ids[m.lastindex - 1]
             if tid in self.seen:
                 continue
             self.seen.add(tid)
@@ -178,6 +180,7 @@ def link_markdown(md: str, seen: Iterable[str] = ()) -> str:
     `glossary:<id>` (fenced code and inline code left alone); a screen showing it
     opens the entry when the link is clicked (Markdown(open_links=False))."""
     done: set[str] = set(seen)
+    rx, ids = _term_pattern()
     out: list[str] = []
     fenced = False
     for line in md.split("\n"):
@@ -191,8 +194,8 @@ def link_markdown(md: str, seen: Iterable[str] = ()) -> str:
         parts = re.split(r"(`[^`]*`)", line)  # inline code stays as written
         for k in range(0, len(parts), 2):
             text, pieces, at = parts[k], [], 0
-            for m in _TERMS_RX.finditer(text):
-                tid = _TERM_IDS[m.lastindex - 1]
+            for m in rx.finditer(text):
+                tid = ids[m.lastindex - 1]
                 if tid in done:
                     continue
                 done.add(tid)

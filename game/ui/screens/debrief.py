@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -144,10 +142,9 @@ class DebriefScreen(Screen):
 
     def action_export(self) -> None:
         s = self.session
-        out = Path("runs") / s.save_name
         status = self.query_one("#export-status", Static)
         try:
-            path = s.export(out)
+            path = s.export(s.run_folder)
         except Exception as e:  # an output folder that cannot be written
             status.update(line(("Export failed: ", "bold red"), str(e)))
             return
